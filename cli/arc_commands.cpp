@@ -1,0 +1,14 @@
+#include "commands.h"
+
+namespace ttt::cli {
+
+void register_arc_commands(CLI::App& app) {
+  CLI::App* arc = app.add_subcommand("arc", "ARC tasks: validate, score, generate, report, test-time training");
+  arc->require_subcommand(1);
+  register_arc_validate(*arc);
+  register_arc_score(*arc);
+  register_arc_generate(*arc);
+  register_arc_report(*arc);
+}
+
+}  // namespace ttt::cli

@@ -1,0 +1,17 @@
+#pragma once
+// Each command group registers its subcommands on the root app; commands run inside CLI11 callbacks
+// and report failure by throwing ttt::Error (main prints it and exits 1).
+#include <CLI/CLI.hpp>
+
+namespace ttt::cli {
+
+void register_lm_commands(CLI::App& app);
+void register_arc_commands(CLI::App& app);
+
+// Subcommands of `ttt arc`, one file each.
+void register_arc_validate(CLI::App& arc);
+void register_arc_score(CLI::App& arc);
+void register_arc_generate(CLI::App& arc);
+void register_arc_report(CLI::App& arc);
+
+}  // namespace ttt::cli

@@ -1,0 +1,26 @@
+// ttt — test-time training in C++. Thin command-line front end over the library.
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+#include "ttt/util/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ttt — test-time training in C++: TTT layers and language models, and test-time training on ARC"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  ttt::cli::register_lm_commands(app);
+  ttt::cli::register_arc_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const ttt::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
