@@ -33,12 +33,17 @@ struct SafetensorsFile {
 
 // Parses and fully validates: file at least 8 bytes, header length inside the file, header is a JSON
 // object, each entry has a known dtype, integer non-negative shape, 2 offsets with begin <= end inside the
-// data area, shape product × itemsize == end − begin, no two ranges overlap. Errors are ttt::Error
-// "[safetensors] <source>: <problem>" naming the tensor where there is one.
+// data area, shape product × itemsize == end − begin, no two ranges overlap, no duplicate JSON keys,
+// BOOL bytes are 0 or 1. Unknown entry fields are rejected; gaps between tensors are allowed. Errors are
+// ttt::Error "[safetensors] <source>: <problem>" naming the tensor where there is one.
+// read_safetensors reads the header, then each tensor straight into its record (no whole-file copy).
 SafetensorsFile parse_safetensors(std::string_view file_bytes, const std::string& source);
 SafetensorsFile read_safetensors(const std::string& path);
 
-std::string serialize_safetensors(const SafetensorsFile& file);
+// Header JSON padded with spaces to a multiple of 8 bytes, then the data packed in the order of
+// file.tensors. Checks each record (unique non-empty name, bytes == numel × itemsize, BOOL bytes 0/1)
+// first; `target` names the output in error messages.
+std::string serialize_safetensors(const SafetensorsFile& file, const std::string& target = "<memory>");
 void write_safetensors(const std::string& path, const SafetensorsFile& file);  // atomic
 
 }  // namespace ttt::io
