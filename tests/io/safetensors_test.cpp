@@ -392,3 +392,30 @@ TEST(SafetensorsWrite, FailedWriteLeavesNoFileAndNamesThePath) {
   EXPECT_TRUE(fs::is_empty(dir));
   fs::remove_all(dir);
 }
+
+// Hostile bytes: every truncation and many single-byte corruptions of a small valid file either parse or
+// throw ttt::Error; no other exception escapes (and, under sanitizers, no out-of-bounds access happens).
+TEST(SafetensorsMalformed, CorruptedBytesGiveTttErrorOrAFile) {
+  SafetensorsFile file;
+  file.metadata = {{"k", "v"}};
+  file.tensors = {record("a", DType::F32, {2, 2}, 1), record("b", DType::BOOL, {3}), record("c", DType::I8, {0})};
+  const std::string valid = ttt::io::serialize_safetensors(file);
+  std::size_t rejected = 0;
+  auto attempt = [&](const std::string& bytes) {
+    try {
+      ttt::io::parse_safetensors(bytes, "fuzz");
+    } catch (const ttt::Error&) {
+      ++rejected;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "non-ttt exception: " << e.what();
+    }
+  };
+  for (std::size_t length = 0; length < valid.size(); ++length) attempt(valid.substr(0, length));
+  EXPECT_EQ(rejected, valid.size()) << "every truncation must be rejected";
+  for (std::size_t i = 0; i < valid.size(); ++i)
+    for (unsigned char value : {0x00, 0x01, 0x22, 0x2C, 0x30, 0x39, 0x5B, 0x5D, 0x7B, 0x7D, 0x80, 0xFF}) {
+      std::string bytes = valid;
+      bytes[i] = static_cast<char>(value);
+      attempt(bytes);
+    }
+}
