@@ -1,0 +1,174 @@
+#include "ttt/arc/ttt_data.h"
+
+#include <unordered_set>
+#include <utility>
+
+#include "ttt/util/error.h"
+
+namespace ttt::arc {
+namespace {
+
+// Independent random streams per stage, so that e.g. a different length limit does not change which
+// colors the copies get.
+enum Stage : std::uint64_t {
+  kAugmentLeaveOneOut = 1,
+  kCopiesLeaveOneOut,
+  kCutLeaveOneOut,
+  kAugmentLeaveTwoOut,
+  kCopiesLeaveTwoOut,
+  kCutLeaveTwoOut,
+};
+
+void append_grid(std::string& key, const Grid& g) {
+  key += str(g.height(), "x", g.width(), ":");
+  key.append(g.cells().begin(), g.cells().end());
+}
+
+// Steps 2–4 up to the length filter, for one set of base tasks.
+std::vector<Task> expand_and_filter(const std::vector<Task>& bases, const TttDataOptions& options,
+                                    const TaskLength& length, std::uint64_t augment_stage, std::uint64_t copies_stage,
+                                    std::size_t* augmented, std::size_t* with_copies) {
+  DeterministicRng augment_rng(derive_seed(options.seed, augment_stage));
+  std::vector<Task> tasks = augment_all(bases, options.augmenters, augment_rng);
+  if (augmented) *augmented = tasks.size();
+  if (options.permuted_copies) {
+    DeterministicRng copies_rng(derive_seed(options.seed, copies_stage));
+    tasks = with_permuted_copies(tasks, copies_rng);
+  }
+  if (with_copies) *with_copies = tasks.size();
+  if (!length) return tasks;
+  std::vector<Task> fitting;
+  for (Task& t : tasks)
+    if (length(t) <= options.max_length) fitting.push_back(std::move(t));
+  return fitting;
+}
+
+// Keeps `count` of the tasks: all of them in order when there are no more, else a seeded random subset.
+std::vector<Task> take(std::vector<Task> tasks, std::size_t count, std::uint64_t seed) {
+  if (tasks.size() <= count) return tasks;
+  DeterministicRng rng(seed);
+  rng.shuffle(tasks);
+  tasks.resize(count);
+  return tasks;
+}
+
+}  // namespace
+
+std::vector<Augmenter> ttt_augmenters() {
+  using A = Augmenter;
+  std::vector<Augmenter> list = {A::rotate(90),          A::rotate(270),          A::rotate(180),
+                                 A::flip(0),             A::flip(1),              A::reflect(0, true),
+                                 A::reflect(1, true),    A::reflect(0, false),    A::reflect(1, false),
+                                 A::random_translate_xy(), A::transpose(),        A::increase_resolution(2),
+                                 A::increase_height(2),  A::increase_width(2)};
+  for (const A& first : {A::rotate(90), A::rotate(270), A::rotate(180), A::flip(0), A::flip(1), A::transpose()})
+    list.push_back(A::chain({first, A::increase_resolution(2)}));
+  for (int axis = 0; axis <= 2; ++axis) list.push_back(A::repeat(axis, 2));
+  return list;
+}
+
+std::vector<Task> leave_one_out_tasks(const Task& task) {
+  const std::size_t n = task.train.size();
+  std::vector<Task> out;
+  if (n < 2) return out;
+  for (std::size_t i = 0; i < n; ++i) {
+    Task t;
+    t.id = str(task.id, "/loo", i);
+    for (std::size_t k = 0; k < n; ++k)
+      if (k != i) t.train.push_back(task.train[k]);
+    t.test.push_back(task.train[i]);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<Task> leave_two_out_tasks(const Task& task) {
+  const std::size_t n = task.train.size();
+  std::vector<Task> out;
+  if (n < 3) return out;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      Task t;
+      t.id = str(task.id, "/l2o", i, "-", j);
+      for (std::size_t k = 0; k < n; ++k)
+        if (k != i && k != j) t.train.push_back(task.train[k]);
+      t.test.push_back(task.train[i]);
+      out.push_back(std::move(t));
+    }
+  return out;
+}
+
+std::string task_content_key(const Task& task) {
+  std::string key;
+  for (const auto* examples : {&task.train, &task.test}) {
+    key += str(examples->size(), ";");
+    for (const Example& e : *examples) {
+      append_grid(key, e.input);
+      key.push_back(e.output ? 'o' : '-');
+      if (e.output) append_grid(key, *e.output);
+    }
+  }
+  return key;
+}
+
+std::vector<Task> deduplicate(std::vector<Task> tasks) {
+  std::unordered_set<std::string> seen;
+  std::vector<Task> out;
+  out.reserve(tasks.size());
+  for (Task& t : tasks)
+    if (seen.insert(task_content_key(t)).second) out.push_back(std::move(t));
+  return out;
+}
+
+std::vector<Task> augment_all(const std::vector<Task>& bases, const std::vector<Augmenter>& augmenters,
+                              DeterministicRng& rng) {
+  std::vector<Task> tasks = bases;
+  for (const Augmenter& augmenter : augmenters)
+    for (const Task& base : bases) {
+      std::optional<Task> t = augmenter.apply(base, rng);
+      if (!t) continue;  // a grid side over 30
+      t->id = str(base.id, "|", augmenter.name());
+      tasks.push_back(std::move(*t));
+    }
+  return deduplicate(std::move(tasks));
+}
+
+std::vector<Task> with_permuted_copies(const std::vector<Task>& tasks, DeterministicRng& rng) {
+  const Augmenter permute = Augmenter::chain({Augmenter::permute_colors(), Augmenter::permute_examples()});
+  std::vector<Task> out = tasks;
+  for (const Task& t : tasks) {
+    std::optional<Task> copy = permute.apply(t, rng);  // never larger, so never dropped
+    copy->id = t.id + "|permuted";
+    out.push_back(std::move(*copy));
+  }
+  return deduplicate(std::move(out));
+}
+
+TttData make_ttt_data(const Task& task, const TttDataOptions& options, const TaskLength& length) {
+  TttData data;
+  const std::vector<Task> leave_one_out = leave_one_out_tasks(task);
+  data.stats.leave_one_out = leave_one_out.size();
+  std::vector<Task> primary = expand_and_filter(leave_one_out, options, length, kAugmentLeaveOneOut, kCopiesLeaveOneOut,
+                                                &data.stats.augmented, &data.stats.with_copies);
+  data.stats.fitting = primary.size();
+  data.tasks = take(std::move(primary), options.max_tasks, derive_seed(options.seed, kCutLeaveOneOut));
+  data.stats.from_leave_one_out = data.tasks.size();
+
+  // Fill up (or, when no leave-one-out task fits, fill entirely) from leave-two-out.
+  if (data.tasks.size() < options.max_tasks && (options.fill_with_leave_two_out || data.tasks.empty())) {
+    const std::vector<Task> leave_two_out = leave_two_out_tasks(task);
+    data.stats.leave_two_out = leave_two_out.size();
+    std::vector<Task> reserve =
+        expand_and_filter(leave_two_out, options, length, kAugmentLeaveTwoOut, kCopiesLeaveTwoOut, nullptr, nullptr);
+    // Leave-two-out tasks have one demonstration fewer, so they never repeat a leave-one-out task.
+    data.stats.leave_two_out_fitting = reserve.size();
+    std::vector<Task> fill =
+        take(std::move(reserve), options.max_tasks - data.tasks.size(), derive_seed(options.seed, kCutLeaveTwoOut));
+    data.stats.from_leave_two_out = fill.size();
+    for (Task& t : fill) data.tasks.push_back(std::move(t));
+  }
+  return data;
+}
+
+}  // namespace ttt::arc
