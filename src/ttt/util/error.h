@@ -22,7 +22,7 @@ std::string str(const Parts&... parts) {
 
 template <typename... Parts>
 [[noreturn]] void fail(const Parts&... parts) {
-  throw Error(str(parts...));
+  throw Error(::ttt::str(parts...));
 }
 
 }  // namespace ttt

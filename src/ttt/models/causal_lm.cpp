@@ -1,0 +1,111 @@
+#include "ttt/models/causal_lm.h"
+
+#include "ttt/ops/tensor_format.h"
+#include "ttt/util/error.h"
+
+namespace ttt::models {
+
+PreConvImpl::PreConvImpl(std::int64_t hidden, std::int64_t kernel, double eps) {
+  norm = register_module("norm", nn::RMSNorm(hidden, eps));
+  conv = register_module("conv", nn::CausalConv(hidden, kernel));
+}
+
+torch::Tensor PreConvImpl::forward(const torch::Tensor& h, torch::Tensor* history) {
+  return conv(norm(h), history);
+}
+
+BlockImpl::BlockImpl(const ModelConfig& cfg) {
+  if (cfg.is_ttt()) {
+    nn::TTTLayerOptions o;
+    o.hidden_size = cfg.hidden_size;
+    o.num_heads = cfg.num_attention_heads;
+    o.mini_batch_size = cfg.mini_batch_size;
+    o.inner = cfg.ttt_layer_type == "mlp" ? ops::InnerModel::MLP : ops::InnerModel::Linear;
+    o.ttt_base_lr = cfg.ttt_base_lr;
+    o.rope_theta = cfg.rope_theta;
+    o.share_qk = cfg.share_qk;
+    o.use_gate = cfg.use_gate;
+    o.conv_kernel = cfg.conv_kernel;
+    o.init_std = cfg.initializer_range;
+    ttt = register_module("seq_modeling_block", nn::TTTLayer(o));
+  } else {
+    attention = register_module("seq_modeling_block",
+                                nn::CausalSelfAttention(cfg.hidden_size, cfg.num_attention_heads, cfg.rope_theta,
+                                                        cfg.initializer_range));
+  }
+  mlp = register_module("mlp", nn::SwiGLU(cfg.hidden_size, cfg.intermediate_size, cfg.initializer_range));
+  if (cfg.pre_conv) conv = register_module("conv", PreConv(cfg.hidden_size, cfg.conv_kernel, cfg.rms_norm_eps));
+  seq_norm = register_module("seq_norm", nn::RMSNorm(cfg.hidden_size, cfg.rms_norm_eps));
+  ffn_norm = register_module("ffn_norm", nn::RMSNorm(cfg.hidden_size, cfg.rms_norm_eps));
+}
+
+torch::Tensor BlockImpl::forward(const torch::Tensor& h_in, std::int64_t position, nn::LayerCache* cache) {
+  auto h = h_in;
+  if (conv) h = h + conv(h, cache ? &cache->pre_conv_history : nullptr);
+  auto x = seq_norm(h);
+  h = h + (ttt ? ttt(x, position, cache) : attention(x, position, cache));
+  return h + mlp(ffn_norm(h));
+}
+
+BackboneImpl::BackboneImpl(const ModelConfig& cfg) {
+  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(cfg.vocab_size, cfg.hidden_size));
+  {
+    torch::NoGradGuard no_grad;
+    embed_tokens->weight.normal_(0.0, cfg.initializer_range);
+  }
+  layers = register_module("layers", torch::nn::ModuleList());
+  for (std::int64_t i = 0; i < cfg.num_hidden_layers; ++i) {
+    blocks.emplace_back(cfg);
+    layers->push_back(blocks.back());
+  }
+  norm = register_module("norm", nn::RMSNorm(cfg.hidden_size, cfg.rms_norm_eps));
+}
+
+CausalLMImpl::CausalLMImpl(const ModelConfig& config) : config_(config) {
+  config_.validate("model config");
+  model = register_module("model", Backbone(config_));
+}
+
+Cache CausalLMImpl::new_cache() const {
+  Cache cache;
+  cache.layers.resize(model->blocks.size());
+  return cache;
+}
+
+ForwardOutput CausalLMImpl::forward(const torch::Tensor& ids, Cache* cache, bool keep_hidden_states) {
+  TTT_CHECK(ids.dim() == 2 && ids.scalar_type() == torch::kLong, "[lm] expected int64 token ids [B, T], got ",
+            shape_str(ids), " ", ids.scalar_type());
+  if (ids.numel() > 0) {
+    const auto lo = ids.min().item<std::int64_t>(), hi = ids.max().item<std::int64_t>();
+    TTT_CHECK(lo >= 0 && hi < config_.vocab_size, "[lm] token ids must be in 0..", config_.vocab_size - 1,
+              ", got range ", lo, "..", hi);
+  }
+  if (cache) {
+    TTT_CHECK(cache->layers.size() == model->blocks.size(), "[lm] cache has ", cache->layers.size(),
+              " layers, model has ", model->blocks.size());
+  }
+  const std::int64_t position = cache ? cache->position : 0;
+  ForwardOutput out;
+  auto h = model->embed_tokens(ids);
+  for (std::size_t i = 0; i < model->blocks.size(); ++i) {
+    h = model->blocks[i]->forward(h, position, cache ? &cache->layers[i] : nullptr);
+    if (keep_hidden_states) out.hidden_states.push_back(h);
+  }
+  h = model->norm(h);
+  if (keep_hidden_states) out.hidden_states.push_back(h);
+  out.logits = torch::matmul(h, model->embed_tokens->weight.transpose(0, 1));  // tied lm_head
+  if (cache) cache->position += ids.size(1);
+  return out;
+}
+
+void CausalLMImpl::use_primal_form(bool primal) {
+  for (auto& b : model->blocks)
+    if (b->ttt) b->ttt->use_primal_form(primal);
+}
+
+void CausalLMImpl::set_ttt_base_lr(double lr) {
+  for (auto& b : model->blocks)
+    if (b->ttt) b->ttt->set_ttt_base_lr(lr);
+}
+
+}  // namespace ttt::models

@@ -1,0 +1,159 @@
+#include "ttt/models/config.h"
+
+#include "ttt/util/atomic_file.h"
+#include "ttt/util/error.h"
+
+namespace ttt::models {
+namespace {
+
+template <typename T>
+void read_key(const nlohmann::json& j, const char* key, T& out, const std::string& source) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return;
+  if constexpr (std::is_same_v<T, bool>) {
+    TTT_CHECK(it->is_boolean(), "[config] ", source, ": '", key, "' must be true or false, got ", it->dump());
+    out = it->get<bool>();
+  } else if constexpr (std::is_integral_v<T>) {
+    TTT_CHECK(it->is_number_integer(), "[config] ", source, ": '", key, "' must be an integer, got ", it->dump());
+    out = it->get<T>();
+  } else if constexpr (std::is_floating_point_v<T>) {
+    TTT_CHECK(it->is_number(), "[config] ", source, ": '", key, "' must be a number, got ", it->dump());
+    out = it->get<T>();
+  } else {
+    TTT_CHECK(it->is_string(), "[config] ", source, ": '", key, "' must be a string, got ", it->dump());
+    out = it->get<std::string>();
+  }
+}
+
+}  // namespace
+
+std::string ModelConfig::backbone() const {
+  if (!use_gate && !share_qk && !pre_conv) return "transformer";
+  if (use_gate && share_qk && pre_conv) return "mamba";
+  return "custom";
+}
+
+void ModelConfig::validate(const std::string& source) const {
+  auto positive = [&](std::int64_t v, const char* key, std::int64_t limit) {
+    TTT_CHECK(v > 0 && v <= limit, "[config] ", source, ": '", key, "' = ", v, " must be in 1..", limit);
+  };
+  positive(vocab_size, "vocab_size", 1 << 24);
+  positive(hidden_size, "hidden_size", 1 << 16);
+  positive(intermediate_size, "intermediate_size", 1 << 18);
+  positive(num_hidden_layers, "num_hidden_layers", 1024);
+  positive(num_attention_heads, "num_attention_heads", 1024);
+  positive(mini_batch_size, "mini_batch_size", 1 << 16);
+  positive(conv_kernel, "conv_kernel", 64);
+  positive(max_position_embeddings, "max_position_embeddings", std::int64_t(1) << 40);
+  TTT_CHECK(hidden_size % num_attention_heads == 0, "[config] ", source, ": hidden_size ", hidden_size,
+            " is not divisible by num_attention_heads ", num_attention_heads);
+  TTT_CHECK(head_dim() % 2 == 0, "[config] ", source, ": head dim ", head_dim(), " must be even for RoPE");
+  TTT_CHECK(ttt_layer_type == "linear" || ttt_layer_type == "mlp" || ttt_layer_type == "attention",
+            "[config] ", source, ": 'ttt_layer_type' = '", ttt_layer_type,
+            "' is not one of linear, mlp, attention");
+  TTT_CHECK(hidden_act == "silu", "[config] ", source, ": 'hidden_act' = '", hidden_act,
+            "' is not supported (only silu, as in the reference)");
+  TTT_CHECK(tie_word_embeddings, "[config] ", source, ": untied embeddings are not supported");
+  TTT_CHECK(rms_norm_eps > 0 && rms_norm_eps < 1, "[config] ", source, ": 'rms_norm_eps' must be in (0, 1)");
+  TTT_CHECK(rope_theta > 0, "[config] ", source, ": 'rope_theta' must be positive");
+  TTT_CHECK(ttt_base_lr >= 0 && ttt_base_lr < 1e6, "[config] ", source, ": 'ttt_base_lr' out of range");
+  TTT_CHECK(scan_checkpoint_group_size >= 0, "[config] ", source, ": 'scan_checkpoint_group_size' < 0");
+}
+
+ModelConfig config_from_json(const nlohmann::json& j, const std::string& source) {
+  TTT_CHECK(j.is_object(), "[config] ", source, ": expected a JSON object, got ", j.type_name());
+  ModelConfig c;
+  read_key(j, "vocab_size", c.vocab_size, source);
+  read_key(j, "hidden_size", c.hidden_size, source);
+  read_key(j, "intermediate_size", c.intermediate_size, source);
+  read_key(j, "num_hidden_layers", c.num_hidden_layers, source);
+  read_key(j, "num_attention_heads", c.num_attention_heads, source);
+  read_key(j, "hidden_act", c.hidden_act, source);
+  read_key(j, "max_position_embeddings", c.max_position_embeddings, source);
+  read_key(j, "initializer_range", c.initializer_range, source);
+  read_key(j, "rms_norm_eps", c.rms_norm_eps, source);
+  read_key(j, "rope_theta", c.rope_theta, source);
+  read_key(j, "tie_word_embeddings", c.tie_word_embeddings, source);
+  read_key(j, "use_gate", c.use_gate, source);
+  read_key(j, "share_qk", c.share_qk, source);
+  read_key(j, "pre_conv", c.pre_conv, source);
+  read_key(j, "conv_kernel", c.conv_kernel, source);
+  read_key(j, "ttt_layer_type", c.ttt_layer_type, source);
+  read_key(j, "ttt_base_lr", c.ttt_base_lr, source);
+  read_key(j, "mini_batch_size", c.mini_batch_size, source);
+  read_key(j, "scan_checkpoint_group_size", c.scan_checkpoint_group_size, source);
+  read_key(j, "bos_token_id", c.bos_token_id, source);
+  read_key(j, "eos_token_id", c.eos_token_id, source);
+  if (auto tp = j.find("pretraining_tp"); tp != j.end() && !tp->is_null())
+    TTT_CHECK(*tp == 1, "[config] ", source, ": 'pretraining_tp' = ", tp->dump(), " is not supported (only 1)");
+  c.validate(source);
+  return c;
+}
+
+nlohmann::json config_to_json(const ModelConfig& c) {
+  return {{"model_type", "ttt"},
+          {"vocab_size", c.vocab_size},
+          {"hidden_size", c.hidden_size},
+          {"intermediate_size", c.intermediate_size},
+          {"num_hidden_layers", c.num_hidden_layers},
+          {"num_attention_heads", c.num_attention_heads},
+          {"hidden_act", c.hidden_act},
+          {"max_position_embeddings", c.max_position_embeddings},
+          {"initializer_range", c.initializer_range},
+          {"rms_norm_eps", c.rms_norm_eps},
+          {"rope_theta", c.rope_theta},
+          {"tie_word_embeddings", c.tie_word_embeddings},
+          {"use_gate", c.use_gate},
+          {"share_qk", c.share_qk},
+          {"pre_conv", c.pre_conv},
+          {"conv_kernel", c.conv_kernel},
+          {"ttt_layer_type", c.ttt_layer_type},
+          {"ttt_base_lr", c.ttt_base_lr},
+          {"mini_batch_size", c.mini_batch_size},
+          {"scan_checkpoint_group_size", c.scan_checkpoint_group_size},
+          {"pretraining_tp", 1},
+          {"use_cache", false},
+          {"bos_token_id", c.bos_token_id},
+          {"eos_token_id", c.eos_token_id}};
+}
+
+ModelConfig load_config(const std::string& path) {
+  const std::string text = read_file(path, "config");
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  TTT_CHECK(!j.is_discarded(), "[config] ", path, ": not valid JSON");
+  return config_from_json(j, path);
+}
+
+void save_config(const std::string& path, const ModelConfig& config) {
+  write_file_atomic(path, config_to_json(config).dump(2) + "\n");
+}
+
+ModelConfig preset(const std::string& size, const std::string& layer_type, const std::string& backbone) {
+  ModelConfig c;
+  struct Size { const char* name; std::int64_t hidden, layers, heads, inter, vocab; };
+  static const Size sizes[] = {
+      {"tiny", 64, 2, 4, 172, 512},       {"small", 256, 4, 4, 688, 8192},
+      {"125m", 768, 12, 12, 2048, 32000}, {"350m", 1024, 24, 16, 2736, 32000},
+      {"760m", 1536, 24, 16, 4096, 32000}, {"1.3b", 2048, 24, 32, 5504, 32000}};
+  const Size* found = nullptr;
+  for (const auto& s : sizes)
+    if (size == s.name) found = &s;
+  TTT_CHECK(found, "[config] unknown preset '", size, "' (known: tiny, small, 125m, 350m, 760m, 1.3b)");
+  c.hidden_size = found->hidden;
+  c.num_hidden_layers = found->layers;
+  c.num_attention_heads = found->heads;
+  c.intermediate_size = found->inter;
+  c.vocab_size = found->vocab;
+  c.ttt_layer_type = layer_type;
+  c.ttt_base_lr = layer_type == "mlp" ? 0.1 : 1.0;
+  TTT_CHECK(backbone == "transformer" || backbone == "mamba", "[config] unknown backbone '", backbone,
+            "' (known: transformer, mamba)");
+  const bool mamba = backbone == "mamba";
+  c.use_gate = c.share_qk = c.pre_conv = mamba;
+  c.validate(str("preset ", size));
+  return c;
+}
+
+std::vector<std::string> preset_names() { return {"tiny", "small", "125m", "350m", "760m", "1.3b"}; }
+
+}  // namespace ttt::models

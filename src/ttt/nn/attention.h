@@ -1,0 +1,23 @@
+#pragma once
+// Transformer baseline sequence layer: causal softmax attention with RoPE at absolute positions
+// (interleaved pairs, like the TTT layers), bias-free q/k/v/o projections. The cache keeps keys and
+// values, so prefill-in-chunks and decoding match one full pass.
+#include <torch/torch.h>
+
+#include "ttt/nn/layer_cache.h"
+
+namespace ttt::nn {
+
+class CausalSelfAttentionImpl : public torch::nn::Module {
+ public:
+  CausalSelfAttentionImpl(std::int64_t hidden_size, std::int64_t num_heads, double rope_theta, double init_std);
+  torch::Tensor forward(const torch::Tensor& x, std::int64_t position = 0, LayerCache* cache = nullptr);
+  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+
+ private:
+  std::int64_t heads_;
+  double rope_theta_;
+};
+TORCH_MODULE(CausalSelfAttention);
+
+}  // namespace ttt::nn

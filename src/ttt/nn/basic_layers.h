@@ -1,0 +1,43 @@
+#pragma once
+// Small building blocks shared by every backbone: RMSNorm, SwiGLU MLP, depthwise causal conv.
+// Parameter names follow the TTT reference (weight, bias, gate_proj, up_proj, down_proj).
+#include <torch/torch.h>
+
+namespace ttt::nn {
+
+class RMSNormImpl : public torch::nn::Module {
+ public:
+  RMSNormImpl(std::int64_t dim, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+
+ private:
+  double eps_;
+};
+TORCH_MODULE(RMSNorm);
+
+// down(silu(gate(x)) ⊙ up(x)), bias-free.
+class SwiGLUImpl : public torch::nn::Module {
+ public:
+  SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+};
+TORCH_MODULE(SwiGLU);
+
+// Depthwise causal Conv1d over time (weight [C,1,k], bias [C]) on [B,T,C] inputs. `history` holds the
+// last k−1 inputs before this chunk ([B,k−1,C], zeros at the sequence start) and is advanced in place,
+// so a sequence fed in any chunking gives the same outputs as in one piece.
+class CausalConvImpl : public torch::nn::Module {
+ public:
+  CausalConvImpl(std::int64_t channels, std::int64_t kernel);
+  torch::Tensor forward(const torch::Tensor& x, torch::Tensor* history = nullptr);
+  torch::Tensor weight, bias;
+  std::int64_t kernel() const { return weight.size(2); }
+};
+TORCH_MODULE(CausalConv);
+
+// Embedding rows / projection weights ~ N(0, std), as the reference's _init_weights.
+void init_normal(torch::nn::Linear& linear, double std);
+
+}  // namespace ttt::nn

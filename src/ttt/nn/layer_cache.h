@@ -1,0 +1,16 @@
+#pragma once
+// What one sequence layer keeps between calls when a sequence arrives in chunks (prefill, decode).
+#include <torch/torch.h>
+
+#include "ttt/ops/ttt_inner.h"
+
+namespace ttt::nn {
+
+struct LayerCache {
+  torch::Tensor pre_conv_history;  // [B, k−1, C] inputs of the block's pre-conv (Mamba backbone)
+  torch::Tensor qk_conv_history;   // [B, k−1, C] inputs of conv_q / conv_k (they read the same input)
+  ops::InnerState inner;           // TTT inner model at the current mini-batch start + gradient sums
+  torch::Tensor keys, values;      // attention baseline: [B, H, T_seen, d]
+};
+
+}  // namespace ttt::nn

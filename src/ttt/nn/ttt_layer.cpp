@@ -1,0 +1,110 @@
+#include "ttt/nn/ttt_layer.h"
+
+#include "ttt/ops/norms.h"
+#include "ttt/ops/rope.h"
+#include "ttt/ops/tensor_format.h"
+#include "ttt/util/error.h"
+
+namespace ttt::nn {
+namespace {
+
+torch::nn::Linear square_linear(std::int64_t c, double std) {
+  torch::nn::Linear l(torch::nn::LinearOptions(c, c).bias(false));
+  init_normal(l, std);
+  return l;
+}
+
+// [B,T,C] → [B,H,T,d] with channel c = h·d + i.
+torch::Tensor split_heads(const torch::Tensor& x, std::int64_t heads) {
+  return x.reshape({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);
+}
+
+}  // namespace
+
+TTTLayerImpl::TTTLayerImpl(const TTTLayerOptions& o) : options_(o) {
+  const auto c = o.hidden_size, h = o.num_heads, d = c / h, k = o.mini_batch_size;
+  TTT_CHECK(c % h == 0 && d % 2 == 0, "[ttt_layer] hidden_size ", c, " / heads ", h, " must give an even head dim");
+  q_proj = register_module("q_proj", square_linear(c, o.init_std));
+  if (!o.share_qk) k_proj = register_module("k_proj", square_linear(c, o.init_std));
+  v_proj = register_module("v_proj", square_linear(c, o.init_std));
+  o_proj = register_module("o_proj", square_linear(c, o.init_std));
+  if (o.share_qk) {
+    conv_q = register_module("conv_q", CausalConv(c, o.conv_kernel));
+    conv_k = register_module("conv_k", CausalConv(c, o.conv_kernel));
+  }
+  if (o.use_gate) g_proj = register_module("g_proj", square_linear(c, o.init_std));
+  post_norm = register_module("post_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c}).eps(1e-6)));
+
+  learnable_token_idx = register_parameter("learnable_token_idx", torch::zeros({k}));
+  learnable_ttt_lr_weight = register_parameter("learnable_ttt_lr_weight", torch::randn({h, 1, c}) * o.init_std);
+  learnable_ttt_lr_bias = register_parameter("learnable_ttt_lr_bias", torch::zeros({h, 1}));
+  ttt_norm_weight = register_parameter("ttt_norm_weight", torch::ones({h, d}));
+  ttt_norm_bias = register_parameter("ttt_norm_bias", torch::zeros({h, d}));
+  const auto inner_hidden = o.inner == ops::InnerModel::Linear ? d : 4 * d;
+  W1 = register_parameter("W1", torch::randn({h, d, inner_hidden}) * o.init_std);
+  b1 = register_parameter("b1", torch::zeros({h, 1, inner_hidden}));
+  if (o.inner == ops::InnerModel::MLP) {
+    W2 = register_parameter("W2", torch::randn({h, inner_hidden, d}) * o.init_std);
+    b2 = register_parameter("b2", torch::zeros({h, 1, d}));
+  }
+}
+
+std::vector<torch::Tensor> TTTLayerImpl::inner_params() const {
+  if (options_.inner == ops::InnerModel::Linear) return {W1, b1};
+  return {W1, b1, W2, b2};
+}
+
+torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t position, LayerCache* cache) {
+  const auto c = options_.hidden_size, h = options_.num_heads, d = c / h, K = options_.mini_batch_size;
+  TTT_CHECK(x.dim() == 3 && x.size(2) == c, "[ttt_layer] expected input [B, T, ", c, "], got ", shape_str(x));
+  TTT_CHECK(position >= 0, "[ttt_layer] negative position ", position);
+  const auto batch = x.size(0), len = x.size(1);
+  if (len == 0) return x;
+
+  torch::Tensor xq, xk;
+  if (options_.share_qk) {
+    auto xqk = q_proj(x);
+    torch::Tensor* history = cache ? &cache->qk_conv_history : nullptr;
+    torch::Tensor history_for_k = history && history->defined() ? *history : torch::Tensor();
+    xq = conv_q(xqk, history);
+    xk = conv_k(xqk, history ? &history_for_k : nullptr);
+  } else {
+    xq = q_proj(x);
+    xk = k_proj(x);
+  }
+  auto xv = split_heads(v_proj(x), h);
+  auto in_batch_pos = torch::remainder(torch::arange(position, position + len, torch::kLong), K);
+  xq = ops::rope_interleaved(split_heads(xq, h), in_batch_pos, options_.rope_theta);
+  xk = ops::rope_interleaved(split_heads(xk, h), in_batch_pos, options_.rope_theta);
+
+  // ttt_lr_eta = base_lr · sigmoid(x·w_h + b_h) / d, per head and token: [B,H,T].
+  auto gate = torch::matmul(x, learnable_ttt_lr_weight.squeeze(1).transpose(0, 1));  // [B,T,H]
+  auto lr_eta = (options_.ttt_base_lr / static_cast<double>(d)) *
+                torch::sigmoid(gate.transpose(1, 2) + learnable_ttt_lr_bias.view({1, h, 1}));
+  auto base_token_idx = 1.0 / torch::arange(1, K + 1, x.options());
+  auto token_eta = torch::clamp_min(base_token_idx + learnable_token_idx.to(x.scalar_type()), 0.0);
+
+  ops::InnerState fresh;
+  ops::InnerState& state = cache ? cache->inner : fresh;
+  if (state.weights.empty()) state = ops::initial_inner_state(inner_params(), batch);
+
+  // Walk the chunk in segments that never cross a mini-batch boundary.
+  std::vector<torch::Tensor> outputs;
+  for (std::int64_t t = 0; t < len;) {
+    const auto offset = (position + t) % K;
+    const auto n = std::min(K - offset, len - t);
+    ops::SegmentInputs seg{xq.narrow(2, t, n),          xk.narrow(2, t, n),      xv.narrow(2, t, n),
+                           lr_eta.narrow(2, t, n),      token_eta.narrow(0, offset, n),
+                           ttt_norm_weight,             ttt_norm_bias};
+    const bool closes = offset + n == K;
+    outputs.push_back(primal_ ? ops::ttt_segment_primal(options_.inner, state, seg, closes)
+                              : ops::ttt_segment(options_.inner, state, seg, closes));
+    t += n;
+  }
+  auto out = torch::cat(outputs, 2).transpose(1, 2).reshape({batch, len, c});
+  out = post_norm(out);
+  if (options_.use_gate) out = ops::gelu_tanh(g_proj(x)) * out;
+  return o_proj(out);
+}
+
+}  // namespace ttt::nn
