@@ -1,7 +1,63 @@
+// `ttt arc report --tasks PATH --submission FILE [--solutions FILE_OR_DIR] --out report.html`: a static,
+// self-contained HTML page with every task's demonstrations, test inputs, both attempts and the truth.
+#include <cstdio>
+#include <memory>
+#include <string>
+
 #include "commands.h"
+#include "ttt/arc/report.h"
+#include "ttt/arc/scoring.h"
+#include "ttt/arc/submission.h"
+#include "ttt/arc/task_io.h"
+#include "ttt/util/error.h"
 
 namespace ttt::cli {
+namespace {
 
-void register_arc_report(CLI::App& arc) { (void)arc; }
+struct ReportFlags {
+  std::string tasks;
+  std::string submission;
+  std::string solutions;
+  std::string out;
+  std::string title = "ARC report";
+};
+
+void run_arc_report(const ReportFlags& flags) {
+  arc::ReportInput input;
+  input.title = flags.title;
+  input.tasks = arc::load_tasks(flags.tasks);
+  input.submission = arc::load_submission(flags.submission);
+  if (!flags.solutions.empty()) {
+    input.solutions = arc::load_solutions(flags.solutions);
+  } else {
+    // Without --solutions, tasks whose test outputs are all in the task files are scored from them.
+    for (const arc::Task& task : input.tasks) {
+      std::vector<arc::Grid> truths;
+      for (const arc::Example& ex : task.test)
+        if (ex.output) truths.push_back(*ex.output);
+      if (!truths.empty() && truths.size() == task.test.size()) input.solutions[task.id] = truths;
+    }
+  }
+  arc::write_report(flags.out, input);
+  std::fprintf(stderr, "wrote %s (%zu tasks)\n", flags.out.c_str(), input.tasks.size());
+}
+
+}  // namespace
+
+void register_arc_report(CLI::App& arc) {
+  auto flags = std::make_shared<ReportFlags>();
+  CLI::App* cmd = arc.add_subcommand(
+      "report",
+      "Write a self-contained HTML page showing each task's demonstrations, test inputs, both attempts of a "
+      "submission and the truth, marked right or wrong, under a summary table.");
+  cmd->add_option("--tasks", flags->tasks, "Task file, folder of task files, or Kaggle challenges file")->required();
+  cmd->add_option("--submission", flags->submission, "Submission JSON {task_id: [{attempt_1, attempt_2}, ...]}")
+      ->required();
+  cmd->add_option("--solutions", flags->solutions,
+                  "Kaggle solutions.json or task files with test outputs (default: the tasks' own test outputs)");
+  cmd->add_option("--out", flags->out, "HTML file to write")->required();
+  cmd->add_option("--title", flags->title, "Page title")->capture_default_str();
+  cmd->callback([flags] { run_arc_report(*flags); });
+}
 
 }  // namespace ttt::cli
