@@ -16,7 +16,7 @@ class DeterministicRng {
 
   std::uint64_t next() { return engine_(); }
 
-  // Uniform in [0, n), n ≥ 1. Rejects the top partial bucket so every value is equally likely.
+  // Uniform in [0, n) (n = 0 is treated as 1). Rejects the top partial bucket so every value is equally likely.
   std::size_t below(std::size_t n) {
     const std::uint64_t span = n == 0 ? 1 : static_cast<std::uint64_t>(n);
     const std::uint64_t limit = UINT64_MAX - UINT64_MAX % span;
