@@ -103,7 +103,11 @@ TEST(Scoring, ReportJson) {
   Submission s;
   s["aaa"] = {{g({{1, 2}, {3, 4}}), g({{0}})}};
   s["bbb"] = {{g({{5}}), g({{0}})}, {g({{0}}), g({{0}})}};
-  const nlohmann::json j = score_report_to_json(score_submission(s, hand_solutions()));
+  const nlohmann::ordered_json j = score_report_to_json(score_submission(s, hand_solutions()));
+  std::vector<std::string> keys;
+  for (const auto& item : j.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"tasks", "correct_tasks", "score", "inputs", "correct_inputs",
+                                            "per_input", "per_task", "unknown_tasks", "notes"}));
   EXPECT_EQ(j.at("tasks"), 4);
   EXPECT_EQ(j.at("correct_tasks"), 1);
   EXPECT_DOUBLE_EQ(j.at("score").get<double>(), 0.25);
@@ -111,10 +115,10 @@ TEST(Scoring, ReportJson) {
   EXPECT_EQ(j.at("correct_inputs"), 2);
   EXPECT_DOUBLE_EQ(j.at("per_input").get<double>(), 0.4);
   EXPECT_EQ(j.at("per_task").at("bbb"),
-            nlohmann::json::parse(R"({"correct": false, "inputs": 2, "correct_inputs": 1,
+            nlohmann::ordered_json::parse(R"({"correct": false, "inputs": 2, "correct_inputs": 1,
                                       "input_correct": [true, false], "entries": 2, "submitted": true})"));
   EXPECT_EQ(j.at("per_task").at("ccc").at("submitted"), false);
-  EXPECT_EQ(j.at("unknown_tasks"), nlohmann::json::array());
+  EXPECT_EQ(j.at("unknown_tasks"), nlohmann::ordered_json::array());
   EXPECT_EQ(j.at("notes").size(), 2u);
 }
 

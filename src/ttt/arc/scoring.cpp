@@ -135,8 +135,8 @@ ScoreReport score_submission(const Submission& submission, const Solutions& solu
   return report;
 }
 
-nlohmann::json score_report_to_json(const ScoreReport& report) {
-  nlohmann::json per_task = nlohmann::json::object();
+nlohmann::ordered_json score_report_to_json(const ScoreReport& report) {
+  nlohmann::ordered_json per_task = nlohmann::ordered_json::object();
   for (const TaskScore& t : report.tasks) {
     per_task[t.task_id] = {{"correct", t.correct()},
                            {"inputs", t.input_correct.size()},

@@ -66,7 +66,7 @@ ScoreReport score_submission(const Submission& submission, const Solutions& solu
 
 // {"tasks", "correct_tasks", "score", "inputs", "correct_inputs", "per_input",
 //  "per_task": {id: {"correct", "inputs", "correct_inputs", "input_correct": [bool...], "entries", "submitted"}},
-//  "unknown_tasks": [id...], "notes": [line...]}
-nlohmann::json score_report_to_json(const ScoreReport& report);
+//  "unknown_tasks": [id...], "notes": [line...]}, keys in this order (headline numbers first for readers).
+nlohmann::ordered_json score_report_to_json(const ScoreReport& report);
 
 }  // namespace ttt::arc
