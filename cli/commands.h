@@ -8,6 +8,12 @@ namespace ttt::cli {
 void register_lm_commands(CLI::App& app);
 void register_arc_commands(CLI::App& app);
 
+// Subcommands of `ttt lm`, one file each.
+void register_lm_init(CLI::App& lm);
+void register_lm_forward(CLI::App& lm);
+void register_lm_generate(CLI::App& lm);
+void register_lm_parity(CLI::App& lm);
+
 // Subcommands of `ttt arc`, one file each.
 void register_arc_validate(CLI::App& arc);
 void register_arc_score(CLI::App& arc);

@@ -13,7 +13,15 @@ int main(int argc, char** argv) {
   ttt::cli::register_arc_commands(app);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::RequiredError& e) {
+    // "ttt lm nonsense": CLI11 reports the missing subcommand; name the word it did not know instead.
+    const auto extras = app.remaining(/*recurse=*/true);
+    if (!extras.empty()) {
+      std::fprintf(stderr, "error: unknown command '%s' (run with --help for the list)\n", extras.front().c_str());
+      return static_cast<int>(CLI::ExitCodes::ExtrasError);
+    }
+    return app.exit(e);
+  } catch (const CLI::Error& e) {  // parse errors, --help, and commands that chose an exit code
     return app.exit(e);
   } catch (const ttt::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -1,0 +1,135 @@
+// Checkpoint round trips under the reference's names, and the errors of mismatched checkpoints/configs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "support/random_models.h"
+#include "ttt/io/safetensors_torch.h"
+#include "ttt/models/weights.h"
+#include "ttt/util/atomic_file.h"
+#include "ttt/util/error.h"
+
+namespace fs = std::filesystem;
+using namespace ttt;
+
+namespace {
+
+const std::string kFixtures = std::string(TTT_TEST_DATA_DIR) + "/ttt-reference";
+
+fs::path temp_dir(const std::string& name) {
+  auto dir = fs::temp_directory_path() / ("ttt_weights_test_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void expect_error(const std::function<void()>& f, const std::vector<std::string>& fragments) {
+  try {
+    f();
+    ADD_FAILURE() << "expected ttt::Error";
+  } catch (const Error& e) {
+    for (const auto& frag : fragments)
+      EXPECT_NE(std::string(e.what()).find(frag), std::string::npos) << "'" << e.what() << "' lacks '" << frag << "'";
+  }
+}
+
+}  // namespace
+
+TEST(Weights, SaveBackGivesTheReferenceKeysAndValues) {
+  for (const char* name : {"linear-mamba", "mlp-transformer"}) {
+    const std::string base = kFixtures + "/" + name;
+    auto reference = io::load_tensors(base + ".safetensors");
+    auto model = models::load_model(base + ".config.json", base + ".safetensors");
+    const auto dir = temp_dir(name);
+    models::save_weights((dir / "w.safetensors").string(), model);
+    auto saved = io::load_tensors((dir / "w.safetensors").string());
+
+    std::set<std::string> ref_keys, saved_keys;
+    for (const auto& [k, t] : reference.tensors)
+      if (k.rfind("model.", 0) == 0) ref_keys.insert(k);
+    for (const auto& [k, t] : saved.tensors) saved_keys.insert(k);
+    EXPECT_EQ(ref_keys, saved_keys) << name;  // no lm_head.weight: it is tied
+    for (const auto& k : ref_keys) EXPECT_TRUE(torch::equal(reference.get(k), saved.get(k))) << k;
+    fs::remove_all(dir);
+  }
+}
+
+TEST(Weights, MismatchedCheckpointsAreRejectedWithNames) {
+  const std::string base = kFixtures + "/linear-transformer";
+  auto tensors = io::load_tensors(base + ".safetensors");
+  auto config = models::load_config(base + ".config.json");
+
+  {  // A missing parameter.
+    io::TensorMap m = tensors;
+    m.tensors.erase(std::remove_if(m.tensors.begin(), m.tensors.end(),
+                                   [](auto& p) { return p.first == "model.layers.1.seq_modeling_block.W1"; }),
+                    m.tensors.end());
+    models::CausalLM model(config);
+    expect_error([&] { models::load_weights(model, m, "ckpt.safetensors"); },
+                 {"ckpt.safetensors", "model.layers.1.seq_modeling_block.W1", "missing"});
+  }
+  {  // A config with another hidden size: shape mismatch names both shapes.
+    auto other = config;
+    other.intermediate_size = 100;
+    models::CausalLM model(other);
+    expect_error([&] { models::load_weights(model, tensors, "ckpt.safetensors"); },
+                 {"model.layers.0.mlp.gate_proj.weight", "[172, 64]", "[100, 64]"});
+  }
+  {  // A TTT-MLP checkpoint loaded as TTT-Linear: W2 is unexpected, W1 has the wrong shape.
+    auto mlp = io::load_tensors(kFixtures + "/mlp-transformer.safetensors");
+    models::CausalLM model(config);
+    expect_error([&] { models::load_weights(model, mlp, "mlp.safetensors"); }, {"W1", "mlp.safetensors"});
+  }
+  {  // A Transformer-backbone checkpoint for a Mamba-backbone config: conv weights missing.
+    auto mamba = config;
+    mamba.use_gate = mamba.share_qk = mamba.pre_conv = true;
+    models::CausalLM model(mamba);
+    expect_error([&] { models::load_weights(model, tensors, "t.safetensors"); }, {"missing tensor"});
+  }
+}
+
+TEST(ModelConfig, ReferenceConfigsLoadAndRoundTrip) {
+  auto c = models::load_config(kFixtures + "/mlp-mamba.config.json");
+  EXPECT_EQ(c.ttt_layer_type, "mlp");
+  EXPECT_EQ(c.backbone(), "mamba");
+  EXPECT_EQ(c.hidden_size % c.num_attention_heads, 0);
+  const auto dir = temp_dir("config");
+  models::save_config((dir / "c.json").string(), c);
+  auto back = models::load_config((dir / "c.json").string());
+  EXPECT_EQ(models::config_to_json(back), models::config_to_json(c));
+  fs::remove_all(dir);
+}
+
+TEST(ModelConfig, BadValuesNameTheFileAndKey) {
+  const auto dir = temp_dir("badconfig");
+  auto write = [&](const std::string& text) {
+    const auto p = (dir / "config.json").string();
+    write_file_atomic(p, text);
+    return p;
+  };
+  expect_error([&] { models::load_config(write("{not json")); }, {"config.json", "not valid JSON"});
+  expect_error([&] { models::load_config(write("[1,2]")); }, {"expected a JSON object"});
+  expect_error([&] { models::load_config(write(R"({"hidden_size": "64"})")); }, {"'hidden_size'", "integer"});
+  expect_error([&] { models::load_config(write(R"({"hidden_size": 64, "num_attention_heads": 5})")); },
+               {"not divisible"});
+  expect_error([&] { models::load_config(write(R"({"ttt_layer_type": "rnn"})")); }, {"'ttt_layer_type'", "rnn"});
+  expect_error([&] { models::load_config(write(R"({"vocab_size": -3})")); }, {"'vocab_size'"});
+  expect_error([&] { models::load_config(write(R"({"mini_batch_size": 0})")); }, {"'mini_batch_size'"});
+  expect_error([&] { models::load_config(write(R"({"use_gate": 1})")); }, {"'use_gate'", "true or false"});
+  expect_error([&] { models::load_config((dir / "absent.json").string()); }, {"absent.json"});
+  fs::remove_all(dir);
+}
+
+TEST(ModelConfig, PresetsHaveThePaperSizes) {
+  auto c = models::preset("125m", "linear", "mamba");
+  EXPECT_EQ(c.hidden_size, 768);
+  EXPECT_EQ(c.num_hidden_layers, 12);
+  EXPECT_EQ(c.head_dim(), 64);
+  EXPECT_EQ(c.backbone(), "mamba");
+  auto big = models::preset("1.3b", "mlp", "transformer");
+  EXPECT_EQ(big.num_attention_heads, 32);
+  EXPECT_EQ(big.intermediate_size, 5504);
+  EXPECT_DOUBLE_EQ(big.ttt_base_lr, 0.1);
+  EXPECT_THROW(models::preset("7b", "linear", "mamba"), Error);
+}
