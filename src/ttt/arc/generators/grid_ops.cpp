@@ -2,58 +2,22 @@
 
 #include <algorithm>
 
+#include "ttt/arc/grid_geometry.h"
 #include "ttt/util/error.h"
 
 namespace ttt::arc::gen {
 
 bool in_bounds(const Grid& g, int r, int c) { return r >= 0 && c >= 0 && r < g.height() && c < g.width(); }
 
-Grid rotate_ccw(const Grid& g) {
-  Grid out(g.width(), g.height());
-  for (int r = 0; r < out.height(); ++r)
-    for (int c = 0; c < out.width(); ++c) out.at(r, c) = g.at(c, g.width() - 1 - r);
-  return out;
-}
-
-Grid rotate_180(const Grid& g) { return flip_rows(flip_columns(g)); }
-
-Grid rotate_cw(const Grid& g) {
-  Grid out(g.width(), g.height());
-  for (int r = 0; r < out.height(); ++r)
-    for (int c = 0; c < out.width(); ++c) out.at(r, c) = g.at(g.height() - 1 - c, r);
-  return out;
-}
-
-Grid flip_rows(const Grid& g) {
-  Grid out(g.height(), g.width());
-  for (int r = 0; r < g.height(); ++r)
-    for (int c = 0; c < g.width(); ++c) out.at(r, c) = g.at(g.height() - 1 - r, c);
-  return out;
-}
-
-Grid flip_columns(const Grid& g) {
-  Grid out(g.height(), g.width());
-  for (int r = 0; r < g.height(); ++r)
-    for (int c = 0; c < g.width(); ++c) out.at(r, c) = g.at(r, g.width() - 1 - c);
-  return out;
-}
-
-Grid transpose(const Grid& g) {
-  Grid out(g.width(), g.height());
-  for (int r = 0; r < out.height(); ++r)
-    for (int c = 0; c < out.width(); ++c) out.at(r, c) = g.at(c, r);
-  return out;
-}
-
-Grid anti_transpose(const Grid& g) { return rotate_180(transpose(g)); }
-
-Grid roll(const Grid& g, int down, int right) {
-  Grid out(g.height(), g.width());
-  const int h = g.height(), w = g.width();
-  for (int r = 0; r < h; ++r)
-    for (int c = 0; c < w; ++c) out.at(((r + down) % h + h) % h, ((c + right) % w + w) % w) = g.at(r, c);
-  return out;
-}
+// Geometry lives in grid_geometry (shared with the augmenters); these names read better in rules.
+Grid rotate_ccw(const Grid& g) { return rot90(g, 1); }
+Grid rotate_180(const Grid& g) { return rot90(g, 2); }
+Grid rotate_cw(const Grid& g) { return rot90(g, 3); }
+Grid flip_rows(const Grid& g) { return flip(g, 0); }
+Grid flip_columns(const Grid& g) { return flip(g, 1); }
+Grid transpose(const Grid& g) { return transposed(g); }
+Grid anti_transpose(const Grid& g) { return rot90(transposed(g), 2); }
+Grid roll(const Grid& g, int down, int right) { return rolled(g, down, right); }
 
 Grid hconcat(const Grid& left, const Grid& right) {
   TTT_CHECK(left.height() == right.height(), "[arc generate] hconcat of heights ", left.height(), " and ",
@@ -88,19 +52,9 @@ Grid crop(const Grid& g, int top, int left, int height, int width) {
   return out;
 }
 
-Grid upscale(const Grid& g, int factor_rows, int factor_columns) {
-  Grid out(g.height() * factor_rows, g.width() * factor_columns);
-  for (int r = 0; r < out.height(); ++r)
-    for (int c = 0; c < out.width(); ++c) out.at(r, c) = g.at(r / factor_rows, c / factor_columns);
-  return out;
-}
+Grid upscale(const Grid& g, int factor_rows, int factor_columns) { return scaled(g, factor_rows, factor_columns); }
 
-Grid tile(const Grid& g, int times_down, int times_right) {
-  Grid out(g.height() * times_down, g.width() * times_right);
-  for (int r = 0; r < out.height(); ++r)
-    for (int c = 0; c < out.width(); ++c) out.at(r, c) = g.at(r % g.height(), c % g.width());
-  return out;
-}
+Grid tile(const Grid& g, int times_down, int times_right) { return tiled(g, times_down, times_right); }
 
 std::array<int, kNumColors> color_counts(const Grid& g) {
   std::array<int, kNumColors> counts{};

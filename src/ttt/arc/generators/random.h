@@ -1,12 +1,13 @@
 #pragma once
-// Seeded randomness for the task generators. std::mt19937_64 is specified bit for bit by the C++
-// standard, but std::uniform_int_distribution and std::shuffle are not, so every bounded draw here is
-// our own rejection sampler: the same seed yields the same tasks with any standard library.
+// Seeded randomness for the task generators, on top of DeterministicRng (mt19937_64 with our own
+// bounded draws and shuffle, never std::uniform_int_distribution): the same seed yields the same tasks
+// with any standard library. Adds ranges, picks and color draws that ask for a redraw when empty.
 #include <cstdint>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "ttt/arc/deterministic_rng.h"
 
 namespace ttt::arc::gen {
 
@@ -26,19 +27,13 @@ class Rng {
  public:
   explicit Rng(std::uint64_t seed) : engine_(seed) {}
 
-  std::uint64_t next() { return engine_(); }
+  std::uint64_t next() { return engine_.next(); }
 
   // Uniform integer in [lo, hi]. An empty range means the caller's constraints cannot be met with the
   // current draw, so it asks for a redraw instead of failing hard.
   int uniform(int lo, int hi) {
     if (lo > hi) redraw("empty range for a random draw");
-    const std::uint64_t span = static_cast<std::uint64_t>(hi - lo) + 1;
-    // Reject the top partial bucket so every value is equally likely.
-    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % span;
-    std::uint64_t x;
-    do x = next();
-    while (x >= limit);
-    return lo + static_cast<int>(x % span);
+    return lo + static_cast<int>(engine_.below(static_cast<std::size_t>(hi - lo) + 1));
   }
 
   // True with probability percent/100.
@@ -50,10 +45,9 @@ class Rng {
     return items[static_cast<std::size_t>(uniform(0, static_cast<int>(items.size()) - 1))];
   }
 
-  // Fisher–Yates with our own draws.
   template <typename T>
   void shuffle(std::vector<T>& items) {
-    for (int i = static_cast<int>(items.size()) - 1; i > 0; --i) std::swap(items[i], items[uniform(0, i)]);
+    engine_.shuffle(items);
   }
 
   // `count` distinct colors from 1..9 minus `excluded`, in random order.
@@ -71,7 +65,7 @@ class Rng {
   }
 
  private:
-  std::mt19937_64 engine_;
+  DeterministicRng engine_;
 };
 
 }  // namespace ttt::arc::gen
