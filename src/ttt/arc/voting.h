@@ -22,8 +22,12 @@
 //   row-majority:    take the most common shape H×W among the outputs; for each row r < H, the most
 //                    common row r among the outputs of that shape. The result has shape H×W.
 //   column-majority: the same with columns: for each column c < W, the most common column c.
-// With at most two distinct outputs both majority grids equal one of them, which is why the fill acts
-// as weight rather than adding new grids; with more they can combine rows (columns) of different outputs.
+// A fill is only needed when a group has at most two distinct outputs, and then both majority grids equal
+// the group's top-ranked output, so the fill repeats it ([A A A] for a unanimous group, [X Y X] for two);
+// rows (columns) of different outputs only combine when there are three or more distinct outputs.
+// Where this differs from the paper's code (ekinakyurek/marc): its row-majority also takes rows from
+// outputs of other shapes that happen to have the right width, its ties depend on Python set order, and
+// when C2 and C3 have equal identity counts it picks C3; here every tie goes to first appearance.
 #include <optional>
 #include <string>
 #include <string_view>
