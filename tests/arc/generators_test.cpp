@@ -2,6 +2,7 @@
 // family's rule; a dozen rules are also checked against hand-computed grids.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <random>
 #include <set>
@@ -81,6 +82,8 @@ TEST_P(EveryFamily, TasksAreValidDeterministicAndFollowTheRule) {
       for (auto v : in.cells()) EXPECT_LT(v, 10);
       for (auto v : out.cells()) EXPECT_LT(v, 10);
       EXPECT_NE(in, out) << "\n" << show(in);
+      EXPECT_TRUE(std::any_of(in.cells().begin(), in.cells().end(), [](auto v) { return v != 0; }))
+          << "empty input";
       if (made.rule.apply) EXPECT_EQ(made.rule.apply(in), out) << "input:\n" << show(in) << "output:\n" << show(out);
     }
     const gen::GeneratedTask again = gen::generate_task(family, options, seed, family.name);

@@ -1,5 +1,6 @@
 #include "ttt/arc/generators/generate.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "ttt/util/error.h"
@@ -50,6 +51,9 @@ Pair draw_valid_pair(const Family& family, const Rule& rule, Rng& rng, const Gen
       redraw_if(!side_ok(pair.output.height(), 1, s.max_side) || !side_ok(pair.output.width(), 1, s.max_side),
                 "output side outside 1..max_side");
       redraw_if(pair.output == pair.input, "output equals input");
+      // An all-background input shows nothing of the rule (and makes counts of zero look like one).
+      redraw_if(std::all_of(pair.input.cells().begin(), pair.input.cells().end(), [](auto v) { return v == 0; }),
+                "input is empty");
       if (rule.draw_pair && rule.apply) redraw_if(rule.apply(pair.input) != pair.output, "pair breaks the rule");
       for (const Pair& e : earlier) redraw_if(e.input == pair.input, "duplicate input");
       return pair;

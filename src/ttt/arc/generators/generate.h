@@ -29,10 +29,11 @@ struct GeneratedTask {
   Rule rule;
 };
 
-// Every example satisfies: input sides within options.sides, output sides in 1..max_side, output
-// differs from input, output == rule.apply(input) when the rule has an apply, inputs pairwise distinct,
-// and not every output is the same grid. Throws ttt::Error naming the family, the side range and the
-// last reason when no valid task came out of the bounded number of tries.
+// Every example satisfies: input sides within options.sides, output sides in 1..max_side, the input
+// has a non-background cell, the output differs from the input, output == rule.apply(input) when the
+// rule has an apply, inputs pairwise distinct, and not every output is the same grid. Throws
+// ttt::Error naming the family, the side range and the last reason when no valid task came out of the
+// bounded number of tries.
 GeneratedTask generate_task(const Family& family, const GenerateOptions& options, std::uint64_t seed,
                             const std::string& id);
 
