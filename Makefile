@@ -22,7 +22,7 @@ demo: build
 	@bash scripts/demo.sh $(BUILD)
 
 bench: build
-	@$(BUILD)/ttt bench --help >/dev/null && bash scripts/bench.sh $(BUILD)
+	@bash scripts/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

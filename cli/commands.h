@@ -7,6 +7,7 @@ namespace ttt::cli {
 
 void register_lm_commands(CLI::App& app);
 void register_arc_commands(CLI::App& app);
+void register_bench(CLI::App& app);
 
 // Subcommands of `ttt lm`, one file each.
 void register_lm_init(CLI::App& lm);

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every command");
   ttt::cli::register_lm_commands(app);
   ttt::cli::register_arc_commands(app);
+  ttt::cli::register_bench(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RequiredError& e) {

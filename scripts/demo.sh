@@ -1,5 +1,30 @@
 #!/usr/bin/env bash
-# make demo: the main job on built-in defaults.
+# make demo: the main jobs on built-in defaults, end to end, in a few seconds on a laptop CPU.
 set -euo pipefail
 build=${1:-build}
-"$build/ttt" --help
+ttt="$build/ttt"
+out=${TTT_DEMO_OUT:-$build/demo}
+rm -rf "$out" && mkdir -p "$out"
+
+echo "== 1. Parity with the official TTT reference model (logits, hidden states, prefill + decode)"
+"$ttt" lm parity --fixtures tests/data/ttt-reference
+
+echo
+echo "== 2. A reference TTT-MLP (Mamba backbone): next-token prediction from its fixture weights"
+"$ttt" lm forward --config tests/data/ttt-reference/mlp-mamba.config.json \
+  --weights tests/data/ttt-reference/mlp-mamba.safetensors --ids 5,17,99,3,42,8,64,1 --top 3
+
+echo
+echo "== 3. A fresh TTT-Linear model: prefill a prompt of 40 tokens in one go, then decode 24 with the cache"
+"$ttt" lm init --preset tiny --layer-type linear --backbone mamba --seed 1 --out "$out/tiny-linear"
+"$ttt" lm generate --config "$out/tiny-linear/config.json" --weights "$out/tiny-linear/model.safetensors" \
+  --ids "$(seq -s, 1 40)" --max-new-tokens 24
+
+echo
+echo "== 4. ARC: generate tasks from rule families, validate them, score a submission, render a report"
+"$ttt" arc generate --families all --per-family 1 --max-side 10 --seed 7 --out "$out/arc-tasks"
+"$ttt" arc validate "$out/arc-tasks"
+"$ttt" arc score --submission tests/data/arc-score/partial.json --solutions tests/data/arc-score/solutions.json
+"$ttt" arc report --tasks tests/data/arc-score/tasks --submission tests/data/arc-score/partial.json \
+  --out "$out/arc-report.html"
+echo "demo outputs are in $out"
