@@ -2,10 +2,8 @@
 // `ttt arc validate`, repeat byte for byte with the same seed, and bad flags are clear errors.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,51 +12,17 @@
 #include <string>
 
 #include "ttt/arc/task_io.h"
+#include "support/run_cli.h"
 
 namespace fs = std::filesystem;
 
+using ttt::test_support::CliRun;
+using ttt::test_support::contains;
+using ttt::test_support::run_cli;
+using ttt::test_support::slurp;
+using ttt::test_support::TempDir;
+
 namespace {
-
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(const std::string& arguments) {
-  const std::string command = std::string("'") + TTT_CLI_PATH + "' " + arguments + " 2>&1";
-  CliRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("ttt_arc_generate_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

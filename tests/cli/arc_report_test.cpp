@@ -7,10 +7,8 @@
 // way serves as the control that the check can fail.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,38 +17,19 @@
 #include <string>
 
 #include "png_pixels.h"
+#include "support/run_cli.h"
 
 namespace fs = std::filesystem;
+
+using ttt::test_support::CliRun;
+using ttt::test_support::contains;
+using ttt::test_support::run_cli;
+using ttt::test_support::run_shell;
+using ttt::test_support::slurp;
 
 namespace {
 
 const std::string kData = std::string(TTT_TEST_DATA_DIR) + "/arc-report";
-
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_shell(const std::string& command) {
-  CliRun run;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-CliRun run_cli(const std::string& arguments) { return run_shell(std::string("'") + TTT_CLI_PATH + "' " + arguments); }
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<std::uint8_t> bytes_of(const fs::path& path) {
   const std::string s = slurp(path);

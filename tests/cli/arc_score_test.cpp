@@ -2,61 +2,34 @@
 // (tests/data/arc-score) and checks exact numbers, messages and exit codes.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "support/run_cli.h"
+
+using ttt::test_support::contains;
+
 namespace {
 
-const std::string kData = std::string(TTT_TEST_DATA_DIR) + "/arc-score";
-
-struct ScoreRun {
-  int exit_code = -1;
-  std::string out;  // stdout only, so --json output can be parsed as it is
-  std::string err;
-};
-
-ScoreRun run_score(const std::string& arguments) {
-  const std::string err_path = testing::TempDir() + "/arc_score_stderr." + std::to_string(::getpid());
-  const std::string command =
-      std::string("'") + TTT_CLI_PATH + "' arc score " + arguments + " 2>'" + err_path + "'";
-  ScoreRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path);
-  std::stringstream text;
-  text << err.rdbuf();
-  run.err = text.str();
-  std::remove(err_path.c_str());
-  return run;
+ttt::test_support::CliRun run_score(const std::string& arguments) {
+  return ttt::test_support::run_cli_split("arc score " + arguments);
 }
+
+const std::string kData = std::string(TTT_TEST_DATA_DIR) + "/arc-score";
 
 std::string files(const std::string& submission, const std::string& solutions) {
   return "--submission '" + kData + "/" + submission + "' --solutions '" + kData + "/" + solutions + "'";
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 
 // partial.json against solutions.json: aaa right (attempt_2), bbb half right, ccc missing, ddd right,
 // zzz unknown -> 2/4 tasks, 3/5 test inputs.
 TEST(CliArcScore, JsonNumbersForPartialSubmission) {
-  const ScoreRun r = run_score(files("partial.json", "solutions.json") + " --json");
+  const ttt::test_support::CliRun r = run_score(files("partial.json", "solutions.json") + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const nlohmann::json j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j.at("tasks"), 4);
   EXPECT_EQ(j.at("correct_tasks"), 2);
   EXPECT_DOUBLE_EQ(j.at("score").get<double>(), 0.5);
@@ -71,9 +44,9 @@ TEST(CliArcScore, JsonNumbersForPartialSubmission) {
 }
 
 TEST(CliArcScore, HumanSummary) {
-  const ScoreRun r = run_score(files("partial.json", "solutions.json"));
+  const ttt::test_support::CliRun r = run_score(files("partial.json", "solutions.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out,
+  EXPECT_EQ(r.output,
             "score: 2 / 4 tasks correct (50.00%)\n"
             "per test input: 3 / 5 correct (60.00%)\n"
             "wrong tasks: bbb ccc\n"
@@ -83,9 +56,9 @@ TEST(CliArcScore, HumanSummary) {
 }
 
 TEST(CliArcScore, SolutionsFromTaskFolderGiveTheSameScore) {
-  const ScoreRun r = run_score(files("perfect.json", "tasks") + " --json");
+  const ttt::test_support::CliRun r = run_score(files("perfect.json", "tasks") + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const nlohmann::json j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j.at("correct_tasks"), 4);
   EXPECT_DOUBLE_EQ(j.at("score").get<double>(), 1.0);
   EXPECT_EQ(j.at("correct_inputs"), 5);
@@ -93,12 +66,12 @@ TEST(CliArcScore, SolutionsFromTaskFolderGiveTheSameScore) {
 }
 
 TEST(CliArcScore, WrongEntryCountsAreScoredWithNotes) {
-  const ScoreRun r = run_score(files("short_and_long.json", "solutions.json"));
+  const ttt::test_support::CliRun r = run_score(files("short_and_long.json", "solutions.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "score: 2 / 4 tasks correct (50.00%)")) << r.out;
-  EXPECT_TRUE(contains(r.out, "task 'aaa': 2 entries for 1 test input, the extra entries are ignored")) << r.out;
-  EXPECT_TRUE(contains(r.out, "task 'bbb': 1 entry for 2 test inputs, the inputs without one count as wrong"))
-      << r.out;
+  EXPECT_TRUE(contains(r.output, "score: 2 / 4 tasks correct (50.00%)")) << r.output;
+  EXPECT_TRUE(contains(r.output, "task 'aaa': 2 entries for 1 test input, the extra entries are ignored")) << r.output;
+  EXPECT_TRUE(contains(r.output, "task 'bbb': 1 entry for 2 test inputs, the inputs without one count as wrong"))
+      << r.output;
 }
 
 TEST(CliArcScore, MalformedSubmissionsFailWithFileAndProblem) {
@@ -112,16 +85,16 @@ TEST(CliArcScore, MalformedSubmissionsFailWithFileAndProblem) {
       {"entry_not_object.json", "entry_not_object.json: task 'aaa' entry 0 must be an object"},
   };
   for (const auto& [file, message] : cases) {
-    const ScoreRun r = run_score(files(std::string("malformed/") + file, "solutions.json"));
+    const ttt::test_support::CliRun r = run_score(files(std::string("malformed/") + file, "solutions.json"));
     EXPECT_EQ(r.exit_code, 1) << file;
     EXPECT_TRUE(contains(r.err, "error: [arc] ")) << r.err;
     EXPECT_TRUE(contains(r.err, message)) << message << "\n" << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_TRUE(r.output.empty()) << r.output;
   }
 }
 
 TEST(CliArcScore, MissingFilesAndOptionsFail) {
-  ScoreRun r = run_score(files("nope.json", "solutions.json"));
+  ttt::test_support::CliRun r = run_score(files("nope.json", "solutions.json"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "nope.json")) << r.err;
   r = run_score(files("partial.json", "nope"));
@@ -131,3 +104,4 @@ TEST(CliArcScore, MissingFilesAndOptionsFail) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(contains(r.err, "--solutions")) << r.err;
 }
+#include "support/run_cli.h"

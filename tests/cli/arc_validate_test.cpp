@@ -1,35 +1,17 @@
 // `ttt arc validate` end to end: runs the built tool and checks exit codes and messages.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "support/run_cli.h"
+
+using ttt::test_support::CliRun;
+using ttt::test_support::contains;
+using ttt::test_support::run_cli;
 
 namespace {
 
 const std::string kData = std::string(TTT_TEST_DATA_DIR) + "/arc";
-
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(const std::string& arguments) {
-  const std::string command = std::string("'") + TTT_CLI_PATH + "' " + arguments + " 2>&1";
-  CliRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 
@@ -82,3 +64,4 @@ TEST(CliArcValidate, NoPathIsAUsageError) {
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "paths is required")) << r.output;
 }
+#include "support/run_cli.h"

@@ -133,3 +133,32 @@ TEST(ModelConfig, PresetsHaveThePaperSizes) {
   EXPECT_DOUBLE_EQ(big.ttt_base_lr, 0.1);
   EXPECT_THROW(models::preset("7b", "linear", "mamba"), Error);
 }
+
+TEST(ModelConfig, UntiedHeadAndOtherActivationsFollowTheConfig) {
+  auto config = test_support::tiny_config("linear", "transformer");
+  auto ids = torch::randint(0, config.vocab_size, {1, 9}, torch::kLong);
+  auto tied = test_support::random_model(config, torch::kFloat, 1);
+
+  config.tie_word_embeddings = false;
+  auto untied = test_support::random_model(config, torch::kFloat, 1);
+  ASSERT_TRUE(untied->lm_head);
+  torch::NoGradGuard no_grad;
+  // The head is its own parameter: its logits are h·W_headᵀ, not h·Eᵀ.
+  auto h = untied->forward(ids, nullptr, true).hidden_states.back();
+  EXPECT_TRUE(torch::allclose(untied->forward(ids).logits, torch::matmul(h, untied->lm_head->weight.t())));
+  const auto dir = temp_dir("untied");
+  models::save_weights((dir / "w.safetensors").string(), untied);
+  EXPECT_TRUE(io::load_tensors((dir / "w.safetensors").string()).contains("lm_head.weight"));
+  models::CausalLM reloaded(config);
+  models::load_weights(reloaded, (dir / "w.safetensors").string());
+  EXPECT_TRUE(torch::equal(reloaded->forward(ids).logits, untied->forward(ids).logits));
+  fs::remove_all(dir);
+
+  // hidden_act reaches the MLP: gelu gives other logits than silu with the same weights.
+  config.tie_word_embeddings = true;
+  config.hidden_act = "gelu";
+  auto gelu = test_support::random_model(config, torch::kFloat, 1);
+  EXPECT_GT((gelu->forward(ids).logits - tied->forward(ids).logits).abs().max().item<double>(), 1e-6);
+  config.hidden_act = "swish";
+  EXPECT_THROW(config.validate("x"), Error);
+}

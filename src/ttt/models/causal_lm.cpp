@@ -33,7 +33,8 @@ BlockImpl::BlockImpl(const ModelConfig& cfg) {
                                 nn::CausalSelfAttention(cfg.hidden_size, cfg.num_attention_heads, cfg.rope_theta,
                                                         cfg.initializer_range));
   }
-  mlp = register_module("mlp", nn::SwiGLU(cfg.hidden_size, cfg.intermediate_size, cfg.initializer_range));
+  mlp = register_module("mlp",
+                        nn::SwiGLU(cfg.hidden_size, cfg.intermediate_size, cfg.initializer_range, cfg.hidden_act));
   if (cfg.pre_conv) conv = register_module("conv", PreConv(cfg.hidden_size, cfg.conv_kernel, cfg.rms_norm_eps));
   seq_norm = register_module("seq_norm", nn::RMSNorm(cfg.hidden_size, cfg.rms_norm_eps));
   ffn_norm = register_module("ffn_norm", nn::RMSNorm(cfg.hidden_size, cfg.rms_norm_eps));
@@ -64,6 +65,11 @@ BackboneImpl::BackboneImpl(const ModelConfig& cfg) {
 CausalLMImpl::CausalLMImpl(const ModelConfig& config) : config_(config) {
   config_.validate("model config");
   model = register_module("model", Backbone(config_));
+  if (!config_.tie_word_embeddings) {
+    lm_head = register_module("lm_head", torch::nn::Linear(torch::nn::LinearOptions(config_.hidden_size,
+                                                                                    config_.vocab_size).bias(false)));
+    nn::init_normal(lm_head, config_.initializer_range);
+  }
 }
 
 Cache CausalLMImpl::new_cache() const {
@@ -93,7 +99,7 @@ ForwardOutput CausalLMImpl::forward(const torch::Tensor& ids, Cache* cache, bool
   }
   h = model->norm(h);
   if (keep_hidden_states) out.hidden_states.push_back(h);
-  out.logits = torch::matmul(h, model->embed_tokens->weight.transpose(0, 1));  // tied lm_head
+  out.logits = lm_head ? lm_head(h) : torch::matmul(h, model->embed_tokens->weight.transpose(0, 1));
   if (cache) cache->position += ids.size(1);
   return out;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Causal language model: embedding → blocks → RMSNorm → lm_head tied to the embedding.
+// Causal language model: embedding → blocks → RMSNorm → lm_head (tied to the embedding by default).
 // Block: [pre_conv: h += DWConv(RMSNorm(h))]; h += SeqBlock(RMSNorm(h)); h += SwiGLU(RMSNorm(h)).
 // Module and parameter names reproduce the reference (model.layers.N.seq_modeling_block.W1 ...), so
 // named_parameters() are the checkpoint keys.
@@ -70,6 +70,7 @@ class CausalLMImpl : public torch::nn::Module {
   void set_ttt_base_lr(double lr);     // TTT-MLP warmup of ttt_base_lr
 
   Backbone model{nullptr};
+  torch::nn::Linear lm_head{nullptr};  // only when tie_word_embeddings is false
 
  private:
   ModelConfig config_;

@@ -1,5 +1,8 @@
 #include "ttt/models/config.h"
 
+#include <algorithm>
+
+#include "ttt/ops/activations.h"
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
 
@@ -51,9 +54,9 @@ void ModelConfig::validate(const std::string& source) const {
   TTT_CHECK(ttt_layer_type == "linear" || ttt_layer_type == "mlp" || ttt_layer_type == "attention",
             "[config] ", source, ": 'ttt_layer_type' = '", ttt_layer_type,
             "' is not one of linear, mlp, attention");
-  TTT_CHECK(hidden_act == "silu", "[config] ", source, ": 'hidden_act' = '", hidden_act,
-            "' is not supported (only silu, as in the reference)");
-  TTT_CHECK(tie_word_embeddings, "[config] ", source, ": untied embeddings are not supported");
+  const auto& acts = ops::activation_names();
+  TTT_CHECK(std::find(acts.begin(), acts.end(), hidden_act) != acts.end(), "[config] ", source,
+            ": 'hidden_act' = '", hidden_act, "' is not supported (known: silu, gelu, gelu_new, gelu_pytorch_tanh, relu)");
   TTT_CHECK(rms_norm_eps > 0 && rms_norm_eps < 1, "[config] ", source, ": 'rms_norm_eps' must be in (0, 1)");
   TTT_CHECK(rope_theta > 0, "[config] ", source, ": 'rope_theta' must be positive");
   TTT_CHECK(ttt_base_lr >= 0 && ttt_base_lr < 1e6, "[config] ", source, ": 'ttt_base_lr' out of range");
@@ -84,8 +87,10 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
   read_key(j, "scan_checkpoint_group_size", c.scan_checkpoint_group_size, source);
   read_key(j, "bos_token_id", c.bos_token_id, source);
   read_key(j, "eos_token_id", c.eos_token_id, source);
+  // pretraining_tp > 1 only splits the reference's MLP matmuls into slices: same math, so it is accepted.
   if (auto tp = j.find("pretraining_tp"); tp != j.end() && !tp->is_null())
-    TTT_CHECK(*tp == 1, "[config] ", source, ": 'pretraining_tp' = ", tp->dump(), " is not supported (only 1)");
+    TTT_CHECK(tp->is_number_integer() && tp->get<std::int64_t>() >= 1, "[config] ", source,
+              ": 'pretraining_tp' must be a positive integer, got ", tp->dump());
   c.validate(source);
   return c;
 }

@@ -27,7 +27,7 @@ void load_weights(CausalLM& model, const io::TensorMap& tensors, const std::stri
     fail("[weights] ", source, ": unexpected tensor '", name, "' ", shape_str(tensor),
          " — the checkpoint does not match the config's architecture");
   }
-  if (tensors.contains("lm_head.weight")) {
+  if (!model->lm_head && tensors.contains("lm_head.weight")) {
     const auto& head = tensors.get("lm_head.weight");
     TTT_CHECK(head.sizes() == model->model->embed_tokens->weight.sizes(), "[weights] ", source,
               ": lm_head.weight ", shape_str(head), " does not match the tied embedding");

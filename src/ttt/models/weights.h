@@ -1,5 +1,5 @@
 #pragma once
-// Model weights in safetensors under the reference's parameter names (lm_head.weight absent: tied).
+// Model weights in safetensors under the reference's parameter names (lm_head.weight absent when tied).
 #include <map>
 #include <string>
 
@@ -10,7 +10,8 @@ namespace ttt::models {
 
 // Copies every parameter of `model` from `tensors`. Errors (naming `source` and the tensor): a missing
 // parameter, a shape mismatch, an unexpected "model.*" tensor (a checkpoint of another architecture).
-// Tensors outside the model namespace (e.g. "fixture.*") and a tied "lm_head.weight" are ignored.
+// Tensors outside the model namespace (e.g. "fixture.*") are ignored, and so is "lm_head.weight" when the
+// head is tied (after checking its shape).
 void load_weights(CausalLM& model, const io::TensorMap& tensors, const std::string& source);
 void load_weights(CausalLM& model, const std::string& path);
 

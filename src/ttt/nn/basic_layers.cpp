@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "ttt/ops/activations.h"
 #include "ttt/ops/norms.h"
 #include "ttt/ops/tensor_format.h"
 #include "ttt/util/error.h"
@@ -19,7 +20,8 @@ void init_normal(torch::nn::Linear& linear, double std) {
   linear->weight.normal_(0.0, std);
 }
 
-SwiGLUImpl::SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std) {
+SwiGLUImpl::SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std, std::string activation)
+    : activation_(std::move(activation)) {
   gate_proj = register_module("gate_proj", torch::nn::Linear(torch::nn::LinearOptions(dim, hidden).bias(false)));
   up_proj = register_module("up_proj", torch::nn::Linear(torch::nn::LinearOptions(dim, hidden).bias(false)));
   down_proj = register_module("down_proj", torch::nn::Linear(torch::nn::LinearOptions(hidden, dim).bias(false)));
@@ -27,7 +29,7 @@ SwiGLUImpl::SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std) {
 }
 
 torch::Tensor SwiGLUImpl::forward(const torch::Tensor& x) {
-  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+  return down_proj(ops::activation(activation_, gate_proj(x)) * up_proj(x));
 }
 
 CausalConvImpl::CausalConvImpl(std::int64_t channels, std::int64_t kernel) {

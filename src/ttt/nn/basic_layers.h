@@ -16,12 +16,15 @@ class RMSNormImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RMSNorm);
 
-// down(silu(gate(x)) ⊙ up(x)), bias-free.
+// down(act(gate(x)) ⊙ up(x)), bias-free; act is silu for SwiGLU (the reference's default hidden_act).
 class SwiGLUImpl : public torch::nn::Module {
  public:
-  SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std);
+  SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std, std::string activation = "silu");
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+
+ private:
+  std::string activation_;
 };
 TORCH_MODULE(SwiGLU);
 
