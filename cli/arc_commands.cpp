@@ -9,6 +9,8 @@ void register_arc_commands(CLI::App& app) {
   register_arc_score(*arc);
   register_arc_generate(*arc);
   register_arc_report(*arc);
+  register_arc_augment(*arc);
+  register_arc_ttt_data(*arc);
 }
 
 }  // namespace ttt::cli

@@ -20,5 +20,7 @@ void register_arc_validate(CLI::App& arc);
 void register_arc_score(CLI::App& arc);
 void register_arc_generate(CLI::App& arc);
 void register_arc_report(CLI::App& arc);
+void register_arc_augment(CLI::App& arc);
+void register_arc_ttt_data(CLI::App& arc);
 
 }  // namespace ttt::cli
