@@ -1,4 +1,5 @@
 // `ttt lm parity`: agreement with fixtures written by the official reference model.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -22,8 +23,8 @@ void run_parity(const ParityOptions& o) {
   int failures = 0;
   for (const auto& name : names) {
     const auto r = eval::check_reference_fixture(o.fixtures, name);
-    double hidden = 0;
-    for (double h : r.hidden_max_diff) hidden = std::max(hidden, h);
+    double hidden = 0;  // NaN-propagating max, so a NaN shows in the table
+    for (double h : r.hidden_max_diff) hidden = std::isnan(h) || std::isnan(hidden) ? NAN : std::max(hidden, h);
     const bool ok = r.worst() <= o.tolerance;
     failures += ok ? 0 : 1;
     std::printf("%-22s %5lld %5lld %4lld+%-4lld %12.3g %12.3g %12.3g %12.3g  %s\n", name.c_str(), r.batch, r.length,

@@ -1,10 +1,12 @@
 // Golden test against the official reference model (ttt.py of ttt-lm-pytorch): every
-// <variant>.safetensors + <variant>.config.json pair in $TTT_REFERENCE_FIXTURES (default: the copy in
-// tests/data/ttt-reference) is loaded; its full-pass logits, every per-layer hidden state, and the
-// prefill-then-decode logits must agree to 1e-4. Sizes come from each config and tensor.
+// <variant>.safetensors + <variant>.config.json pair in $TTT_REFERENCE_FIXTURES is loaded; without the
+// variable, the project's copy (tests/data/ttt-reference) and, when present, the shared folder beside
+// the checkout (../shared/fixtures/ttt-reference). Full-pass logits, every per-layer hidden state and
+// the prefill-then-decode logits must agree to 1e-4. Sizes come from each config and tensor.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "ttt/eval/reference_check.h"
 #include "ttt/io/safetensors_torch.h"
@@ -15,19 +17,22 @@ namespace {
 
 constexpr double kTolerance = 1e-4;
 
-std::string fixture_dir() {
+std::vector<std::string> fixture_dirs() {
   const char* env = std::getenv("TTT_REFERENCE_FIXTURES");
-  return env && *env ? env : std::string(TTT_TEST_DATA_DIR) + "/ttt-reference";
+  if (env && *env) return {env};
+  std::vector<std::string> dirs = {std::string(TTT_TEST_DATA_DIR) + "/ttt-reference"};
+  if (std::filesystem::is_directory(TTT_SHARED_FIXTURES_DIR)) dirs.push_back(TTT_SHARED_FIXTURES_DIR);
+  return dirs;
 }
 
 }  // namespace
 
 TEST(reference_parity, all_fixtures_match) {
-  const auto dir = fixture_dir();
+ for (const auto& dir : fixture_dirs()) {
   const auto names = eval::list_reference_fixtures(dir);
   ASSERT_FALSE(names.empty()) << "no <name>.safetensors + <name>.config.json pairs in " << dir;
   for (const auto& name : names) {
-    SCOPED_TRACE(name);
+    SCOPED_TRACE(dir + "/" + name);
     const auto r = eval::check_reference_fixture(dir, name);
     EXPECT_LE(r.logits_max_diff, kTolerance) << "full-pass logits";
     for (std::size_t i = 0; i < r.hidden_max_diff.size(); ++i)
@@ -40,4 +45,5 @@ TEST(reference_parity, all_fixtures_match) {
     std::printf("[parity] %s: B=%lld L=%lld prefill %lld decode %lld, worst max|diff| %.3g\n", name.c_str(),
                 r.batch, r.length, r.prefill, r.decode, r.worst());
   }
+ }
 }

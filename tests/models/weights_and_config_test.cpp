@@ -117,6 +117,10 @@ TEST(ModelConfig, BadValuesNameTheFileAndKey) {
   expect_error([&] { models::load_config(write(R"({"vocab_size": -3})")); }, {"'vocab_size'"});
   expect_error([&] { models::load_config(write(R"({"mini_batch_size": 0})")); }, {"'mini_batch_size'"});
   expect_error([&] { models::load_config(write(R"({"use_gate": 1})")); }, {"'use_gate'", "true or false"});
+  // A deeply nested wrong-typed value: a short message, no recursion through the value.
+  expect_error([&] { models::load_config(write("{\"vocab_size\": " + std::string(100000, '[') +
+                                               std::string(100000, ']') + "}")); },
+               {"'vocab_size'", "must be an integer, got array"});
   expect_error([&] { models::load_config((dir / "absent.json").string()); }, {"absent.json"});
   fs::remove_all(dir);
 }
@@ -159,6 +163,31 @@ TEST(ModelConfig, UntiedHeadAndOtherActivationsFollowTheConfig) {
   config.hidden_act = "gelu";
   auto gelu = test_support::random_model(config, torch::kFloat, 1);
   EXPECT_GT((gelu->forward(ids).logits - tied->forward(ids).logits).abs().max().item<double>(), 1e-6);
-  config.hidden_act = "swish";
+  config.hidden_act = "tanhshrink";
   EXPECT_THROW(config.validate("x"), Error);
+}
+
+TEST(ModelConfig, ParameterCountMatchesTheBuiltModel) {
+  for (const char* type : {"linear", "mlp", "attention"})
+    for (const char* backbone : {"transformer", "mamba"})
+      for (bool tied : {true, false}) {
+        auto config = test_support::tiny_config(type, backbone);
+        config.tie_word_embeddings = tied;
+        config.conv_kernel = 3;
+        models::CausalLM model(config);
+        int64_t built = 0;
+        for (const auto& p : model->parameters()) built += p.numel();
+        EXPECT_EQ(config.parameter_count(), built) << type << "/" << backbone << (tied ? " tied" : " untied");
+      }
+}
+
+TEST(Weights, OversizedConfigIsRejectedBeforeBuildingTheModel) {
+  const auto dir = temp_dir("huge");
+  const auto cfg = (dir / "config.json").string();
+  // 34 GB of W1 if it were built; must fail at once from the size check.
+  write_file_atomic(cfg, R"({"hidden_size": 65536, "num_attention_heads": 2, "ttt_layer_type": "mlp",
+                            "num_hidden_layers": 1, "vocab_size": 128})");
+  expect_error([&] { models::load_model(cfg, kFixtures + "/linear-mamba.safetensors"); },
+               {"linear-mamba.safetensors", "config and checkpoint do not match"});
+  fs::remove_all(dir);
 }

@@ -1,6 +1,8 @@
 #include "ttt/eval/reference_check.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <filesystem>
 
 #include "ttt/io/safetensors_torch.h"
@@ -30,8 +32,11 @@ long long metadata_int(const io::TensorMap& m, const std::string& key) {
 }  // namespace
 
 double ReferenceAgreement::worst() const {
-  double w = std::max({logits_max_diff, prefill_max_diff, decode_max_diff});
-  for (double h : hidden_max_diff) w = std::max(w, h);
+  // NaN must not vanish in std::max (max(x, NaN) == x): it counts as an infinite difference.
+  auto finite_or_inf = [](double v) { return std::isnan(v) ? std::numeric_limits<double>::infinity() : v; };
+  double w = std::max({finite_or_inf(logits_max_diff), finite_or_inf(prefill_max_diff),
+                       finite_or_inf(decode_max_diff)});
+  for (double h : hidden_max_diff) w = std::max(w, finite_or_inf(h));
   return w;
 }
 
@@ -76,7 +81,7 @@ ReferenceAgreement check_reference_fixture(const std::string& dir, const std::st
 
   r.prefill = metadata_int(tensors, "prefill_tokens");
   r.decode = metadata_int(tensors, "decode_tokens");
-  TTT_CHECK(r.prefill >= 0 && r.decode >= 0 && r.prefill + r.decode <= r.length, "[reference] ", tensors.source,
+  TTT_CHECK(r.prefill >= 1 && r.decode >= 0 && r.prefill + r.decode <= r.length, "[reference] ", tensors.source,
             ": prefill_tokens + decode_tokens = ", r.prefill + r.decode, " exceeds the ", r.length, " input tokens");
   auto cache = model->new_cache();
   auto prefill_logits = model->forward(ids.narrow(1, 0, r.prefill), &cache).logits;

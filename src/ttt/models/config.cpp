@@ -9,21 +9,29 @@
 namespace ttt::models {
 namespace {
 
+// A short description of a JSON value for error messages. Never dump() a container: a hostile, deeply
+// nested value would recurse through the whole structure (and could be megabytes long).
+std::string brief(const nlohmann::json& v) {
+  if (v.is_structured()) return str(v.type_name(), " (", v.size(), " entries)");
+  std::string text = v.dump();
+  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+}
+
 template <typename T>
 void read_key(const nlohmann::json& j, const char* key, T& out, const std::string& source) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return;
   if constexpr (std::is_same_v<T, bool>) {
-    TTT_CHECK(it->is_boolean(), "[config] ", source, ": '", key, "' must be true or false, got ", it->dump());
+    TTT_CHECK(it->is_boolean(), "[config] ", source, ": '", key, "' must be true or false, got ", brief(*it));
     out = it->get<bool>();
   } else if constexpr (std::is_integral_v<T>) {
-    TTT_CHECK(it->is_number_integer(), "[config] ", source, ": '", key, "' must be an integer, got ", it->dump());
+    TTT_CHECK(it->is_number_integer(), "[config] ", source, ": '", key, "' must be an integer, got ", brief(*it));
     out = it->get<T>();
   } else if constexpr (std::is_floating_point_v<T>) {
-    TTT_CHECK(it->is_number(), "[config] ", source, ": '", key, "' must be a number, got ", it->dump());
+    TTT_CHECK(it->is_number(), "[config] ", source, ": '", key, "' must be a number, got ", brief(*it));
     out = it->get<T>();
   } else {
-    TTT_CHECK(it->is_string(), "[config] ", source, ": '", key, "' must be a string, got ", it->dump());
+    TTT_CHECK(it->is_string(), "[config] ", source, ": '", key, "' must be a string, got ", brief(*it));
     out = it->get<std::string>();
   }
 }
@@ -34,6 +42,26 @@ std::string ModelConfig::backbone() const {
   if (!use_gate && !share_qk && !pre_conv) return "transformer";
   if (use_gate && share_qk && pre_conv) return "mamba";
   return "custom";
+}
+
+std::int64_t ModelConfig::parameter_count() const {
+  const std::int64_t c = hidden_size, h = num_attention_heads, d = head_dim(), k = conv_kernel;
+  std::int64_t seq = 0;
+  if (is_ttt()) {
+    const std::int64_t inner = ttt_layer_type == "mlp" ? 4 * d : d;
+    seq = (share_qk ? 3 : 4) * c * c                    // q, [k,] v, o
+          + (share_qk ? 2 * (c * k + c) : 0)            // conv_q, conv_k
+          + (use_gate ? c * c : 0)                      // g_proj
+          + 2 * c                                       // post_norm
+          + mini_batch_size + h * c + h                 // token index, lr gate
+          + 2 * h * d                                   // ttt_norm
+          + h * d * inner + h * inner;                  // W1, b1
+    if (ttt_layer_type == "mlp") seq += h * inner * d + h * d;  // W2, b2
+  } else {
+    seq = 4 * c * c;
+  }
+  const std::int64_t block = seq + 3 * c * intermediate_size + 2 * c + (pre_conv ? c * k + c + c : 0);
+  return vocab_size * c * (tie_word_embeddings ? 1 : 2) + num_hidden_layers * block + c;
 }
 
 void ModelConfig::validate(const std::string& source) const {
@@ -56,9 +84,11 @@ void ModelConfig::validate(const std::string& source) const {
             "' is not one of linear, mlp, attention");
   const auto& acts = ops::activation_names();
   TTT_CHECK(std::find(acts.begin(), acts.end(), hidden_act) != acts.end(), "[config] ", source,
-            ": 'hidden_act' = '", hidden_act, "' is not supported (known: silu, gelu, gelu_new, gelu_pytorch_tanh, relu)");
+            ": 'hidden_act' = '", hidden_act, "' is not supported (known: silu, swish, gelu, gelu_new, gelu_pytorch_tanh, relu)");
   TTT_CHECK(rms_norm_eps > 0 && rms_norm_eps < 1, "[config] ", source, ": 'rms_norm_eps' must be in (0, 1)");
   TTT_CHECK(rope_theta > 0, "[config] ", source, ": 'rope_theta' must be positive");
+  TTT_CHECK(initializer_range >= 0 && initializer_range < 1e3, "[config] ", source,
+            ": 'initializer_range' must be in [0, 1000)");
   TTT_CHECK(ttt_base_lr >= 0 && ttt_base_lr < 1e6, "[config] ", source, ": 'ttt_base_lr' out of range");
   TTT_CHECK(scan_checkpoint_group_size >= 0, "[config] ", source, ": 'scan_checkpoint_group_size' < 0");
 }
@@ -86,11 +116,18 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
   read_key(j, "mini_batch_size", c.mini_batch_size, source);
   read_key(j, "scan_checkpoint_group_size", c.scan_checkpoint_group_size, source);
   read_key(j, "bos_token_id", c.bos_token_id, source);
-  read_key(j, "eos_token_id", c.eos_token_id, source);
+  if (auto eos = j.find("eos_token_id"); eos != j.end() && eos->is_array()) {
+    // HF allows several end tokens; generation here stops at the first.
+    TTT_CHECK(!eos->empty() && eos->front().is_number_integer(), "[config] ", source,
+              ": 'eos_token_id' must be an integer or a non-empty list of integers");
+    c.eos_token_id = eos->front().get<std::int64_t>();
+  } else {
+    read_key(j, "eos_token_id", c.eos_token_id, source);
+  }
   // pretraining_tp > 1 only splits the reference's MLP matmuls into slices: same math, so it is accepted.
   if (auto tp = j.find("pretraining_tp"); tp != j.end() && !tp->is_null())
     TTT_CHECK(tp->is_number_integer() && tp->get<std::int64_t>() >= 1, "[config] ", source,
-              ": 'pretraining_tp' must be a positive integer, got ", tp->dump());
+              ": 'pretraining_tp' must be a positive integer, got ", brief(*tp));
   c.validate(source);
   return c;
 }

@@ -38,6 +38,10 @@ struct ModelConfig {
   bool is_ttt() const { return ttt_layer_type == "linear" || ttt_layer_type == "mlp"; }
   std::string backbone() const;  // "transformer" | "mamba" | "custom"
 
+  // Number of parameters the model of this config has (computed, nothing allocated): lets a loader
+  // reject a config that does not fit its checkpoint before building a possibly huge model.
+  std::int64_t parameter_count() const;
+
   // Throws ttt::Error naming `source` and the offending key when a value is out of range.
   void validate(const std::string& source) const;
 };

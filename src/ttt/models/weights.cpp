@@ -22,8 +22,15 @@ void load_weights(CausalLM& model, const io::TensorMap& tensors, const std::stri
               src.scalar_type(), ", expected floating point");
     item.value().copy_(src);
   }
+  auto is_reference_buffer = [](const std::string& name) {
+    // Non-persistent buffers of the reference (constants we derive ourselves) that some exports include.
+    auto ends_with = [&](const std::string& suffix) {
+      return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return ends_with(".rotary_emb.inv_freq") || ends_with(".seq_modeling_block.token_idx");
+  };
   for (const auto& [name, tensor] : tensors.tensors) {
-    if (name.rfind("model.", 0) != 0 || expected.count(name)) continue;
+    if (name.rfind("model.", 0) != 0 || expected.count(name) || is_reference_buffer(name)) continue;
     fail("[weights] ", source, ": unexpected tensor '", name, "' ", shape_str(tensor),
          " — the checkpoint does not match the config's architecture");
   }
@@ -43,8 +50,18 @@ void save_weights(const std::string& path, CausalLM& model, const std::map<std::
 }
 
 CausalLM load_model(const std::string& config_path, const std::string& weights_path) {
-  CausalLM model(load_config(config_path));
-  load_weights(model, weights_path);
+  const auto config = load_config(config_path);
+  const auto tensors = io::load_tensors(weights_path);
+  // Check the size before building: a config that does not match its checkpoint could otherwise ask
+  // for a model of many gigabytes only to fail at the first shape check.
+  std::int64_t values = 0;
+  for (const auto& [name, t] : tensors.tensors)
+    if (t.is_floating_point()) values += t.numel();
+  TTT_CHECK(config.parameter_count() <= values, "[weights] ", weights_path, ": the config ", config_path,
+            " describes a model of ", config.parameter_count(), " parameters, the file holds only ", values,
+            " floating-point values (config and checkpoint do not match)");
+  CausalLM model(config);
+  load_weights(model, tensors, weights_path);
   model->eval();
   return model;
 }

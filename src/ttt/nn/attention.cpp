@@ -27,7 +27,7 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, std::int6
   TTT_CHECK(x.dim() == 3, "[attention] expected [B, T, C], got ", shape_str(x));
   const auto b = x.size(0), t = x.size(1), c = x.size(2), d = c / heads_;
   auto heads = [&](const torch::Tensor& y) { return y.reshape({b, t, heads_, d}).transpose(1, 2); };
-  auto positions = torch::arange(position, position + t, torch::kLong);
+  auto positions = torch::arange(position, position + t, torch::TensorOptions().dtype(torch::kLong).device(x.device()));
   auto q = ops::rope_interleaved(heads(q_proj(x)), positions, rope_theta_);
   auto k = ops::rope_interleaved(heads(k_proj(x)), positions, rope_theta_);
   auto v = heads(v_proj(x));
@@ -41,7 +41,7 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, std::int6
   }
   const auto total = k.size(2), past = total - t;
   // Query i (absolute past + i) sees keys 0..past+i.
-  auto mask = torch::ones({t, total}, torch::TensorOptions().dtype(torch::kBool)).tril(past);
+  auto mask = torch::ones({t, total}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).tril(past);
   auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
   scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<double>::infinity());
   auto out = torch::matmul(torch::softmax(scores, -1), v);

@@ -50,7 +50,8 @@ torch::Tensor CausalConvImpl::forward(const torch::Tensor& x, torch::Tensor* his
   auto padded = torch::cat({past, x}, 1);                      // [B, k−1+T, C]
   const std::vector<std::int64_t> stride{1}, no_padding{0}, dilation{1};
   auto y = torch::conv1d(padded.transpose(1, 2), weight, bias, stride, no_padding, dilation, /*groups=*/c);  // [B,C,T]
-  if (history) *history = padded.narrow(1, t, k - 1);           // the last k−1 inputs
+  // The last k−1 inputs, copied: a view would keep the whole chunk alive in the cache.
+  if (history) *history = padded.narrow(1, t, k - 1).clone();
   return y.transpose(1, 2);
 }
 

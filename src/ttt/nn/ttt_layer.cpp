@@ -73,7 +73,8 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
     xk = k_proj(x);
   }
   auto xv = split_heads(v_proj(x), h);
-  auto in_batch_pos = torch::remainder(torch::arange(position, position + len, torch::kLong), K);
+  auto in_batch_pos = torch::remainder(
+      torch::arange(position, position + len, torch::TensorOptions().dtype(torch::kLong).device(x.device())), K);
   xq = ops::rope_interleaved(split_heads(xq, h), in_batch_pos, options_.rope_theta);
   xk = ops::rope_interleaved(split_heads(xk, h), in_batch_pos, options_.rope_theta);
 
@@ -87,6 +88,8 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   ops::InnerState fresh;
   ops::InnerState& state = cache ? cache->inner : fresh;
   if (state.weights.empty()) state = ops::initial_inner_state(inner_params(), batch);
+  TTT_CHECK(state.weights[0].size(0) == batch, "[ttt_layer] the cache holds a batch of ", state.weights[0].size(0),
+            ", the input ", shape_str(x), " has ", batch);
 
   // Walk the chunk in segments that never cross a mini-batch boundary.
   std::vector<torch::Tensor> outputs;
