@@ -11,11 +11,15 @@
 
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
+#include "support/expect_error.h"
 
 namespace fs = std::filesystem;
 using ttt::io::DType;
 using ttt::io::SafetensorsFile;
 using ttt::io::TensorRecord;
+
+using ttt::test_support::expect_error;
+using ttt::test_support::fresh_temp_dir;
 
 namespace {
 
@@ -48,26 +52,6 @@ TensorRecord record(const std::string& name, DType dtype, std::vector<std::int64
   return r;
 }
 
-fs::path fresh_temp_dir(const std::string& name) {
-  // The pid keeps concurrent runs (ctest -j, other checkouts) out of each other's way.
-  const fs::path dir = fs::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Runs `action`, expecting a ttt::Error whose message contains every one of `parts`.
-template <typename Action>
-void expect_error(Action action, const std::vector<std::string>& parts) {
-  try {
-    action();
-    ADD_FAILURE() << "expected a ttt::Error containing '" << parts.front() << "'";
-  } catch (const ttt::Error& e) {
-    const std::string message = e.what();
-    for (const std::string& part : parts)
-      EXPECT_NE(message.find(part), std::string::npos) << "message: " << message << "\nmissing: " << part;
-  }
-}
 
 void expect_same_records(const std::vector<TensorRecord>& actual, const std::vector<TensorRecord>& expected) {
   ASSERT_EQ(actual.size(), expected.size());

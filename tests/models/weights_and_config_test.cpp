@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "support/expect_error.h"
 #include "support/random_models.h"
 #include "ttt/io/safetensors_torch.h"
 #include "ttt/models/weights.h"
@@ -13,26 +14,13 @@
 namespace fs = std::filesystem;
 using namespace ttt;
 
+using test_support::expect_error;
+
 namespace {
 
+fs::path temp_dir(const std::string& name) { return test_support::fresh_temp_dir("ttt_weights_test_" + name); }
+
 const std::string kFixtures = std::string(TTT_TEST_DATA_DIR) + "/ttt-reference";
-
-fs::path temp_dir(const std::string& name) {
-  auto dir = fs::temp_directory_path() / ("ttt_weights_test_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& fragments) {
-  try {
-    f();
-    ADD_FAILURE() << "expected ttt::Error";
-  } catch (const Error& e) {
-    for (const auto& frag : fragments)
-      EXPECT_NE(std::string(e.what()).find(frag), std::string::npos) << "'" << e.what() << "' lacks '" << frag << "'";
-  }
-}
 
 }  // namespace
 

@@ -8,30 +8,16 @@
 #include <unistd.h>
 
 #include "ttt/util/error.h"
+#include "support/expect_error.h"
 
 namespace fs = std::filesystem;
 using ttt::io::DType;
 
+using ttt::test_support::expect_error;
+using ttt::test_support::fresh_temp_dir;
+
 namespace {
 
-fs::path fresh_temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-template <typename Action>
-void expect_error(Action action, const std::vector<std::string>& parts) {
-  try {
-    action();
-    ADD_FAILURE() << "expected a ttt::Error containing '" << parts.front() << "'";
-  } catch (const ttt::Error& e) {
-    const std::string message = e.what();
-    for (const std::string& part : parts)
-      EXPECT_NE(message.find(part), std::string::npos) << "message: " << message << "\nmissing: " << part;
-  }
-}
 
 // One tensor per supported dtype, with values that use the dtype's range (negative, large, fractional).
 std::vector<std::pair<std::string, torch::Tensor>> sample_tensors() {
