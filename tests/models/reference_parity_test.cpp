@@ -5,6 +5,7 @@
 // the prefill-then-decode logits must agree to 1e-4. Sizes come from each config and tensor.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -46,4 +47,16 @@ TEST(reference_parity, all_fixtures_match) {
                 r.batch, r.length, r.prefill, r.decode, r.worst());
   }
  }
+}
+
+TEST(ReferenceAgreementVerdict, NaNIsNeverAgreement) {
+  eval::ReferenceAgreement r;
+  r.logits_max_diff = 1e-7;
+  r.hidden_max_diff = {1e-7, std::nan("")};
+  EXPECT_FALSE(r.worst() <= kTolerance);
+  r.hidden_max_diff = {1e-7};
+  r.decode_max_diff = std::nan("");
+  EXPECT_FALSE(r.worst() <= kTolerance);
+  r.decode_max_diff = 2e-7;
+  EXPECT_DOUBLE_EQ(r.worst(), 2e-7);
 }

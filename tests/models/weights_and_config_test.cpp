@@ -179,3 +179,36 @@ TEST(Weights, OversizedConfigIsRejectedBeforeBuildingTheModel) {
                {"linear-mamba.safetensors", "config and checkpoint do not match"});
   fs::remove_all(dir);
 }
+
+TEST(Weights, ReferenceBuffersAreAcceptedButUnknownModelTensorsAreNot) {
+  const std::string base = kFixtures + "/linear-transformer";
+  auto tensors = io::load_tensors(base + ".safetensors");
+  auto config = models::load_config(base + ".config.json");
+  tensors.tensors.emplace_back("model.layers.0.seq_modeling_block.token_idx", torch::ones({16}));
+  tensors.tensors.emplace_back("model.layers.0.seq_modeling_block.rotary_emb.inv_freq", torch::ones({8}));
+  models::CausalLM model(config);
+  EXPECT_NO_THROW(models::load_weights(model, tensors, "buffers.safetensors"));
+  tensors.tensors.emplace_back("model.layers.0.seq_modeling_block.bogus", torch::ones({2}));
+  expect_error([&] { models::load_weights(model, tensors, "bogus.safetensors"); },
+               {"unexpected tensor 'model.layers.0.seq_modeling_block.bogus'"});
+}
+
+TEST(ModelConfig, HfListsAndRangesOfLesserKeys) {
+  auto c = models::config_from_json(nlohmann::json::parse(R"({"eos_token_id": [7, 2]})"), "c.json");
+  EXPECT_EQ(c.eos_token_id, 7);
+  expect_error([] { models::config_from_json(nlohmann::json::parse(R"({"eos_token_id": []})"), "c.json"); },
+               {"'eos_token_id'"});
+  expect_error([] { models::config_from_json(nlohmann::json::parse(R"({"initializer_range": -1})"), "c.json"); },
+               {"'initializer_range'"});
+  expect_error([] { models::config_from_json(nlohmann::json::parse(R"({"pretraining_tp": 0})"), "c.json"); },
+               {"'pretraining_tp'"});
+  EXPECT_NO_THROW(models::config_from_json(nlohmann::json::parse(R"({"pretraining_tp": 4})"), "c.json"));
+}
+
+TEST(Cache, ABatchOtherThanTheCachesIsAnError) {
+  auto model = test_support::random_model(test_support::tiny_config("linear", "transformer"), torch::kFloat, 3);
+  torch::NoGradGuard no_grad;
+  auto cache = model->new_cache();
+  model->forward(torch::zeros({1, 5}, torch::kLong), &cache);
+  expect_error([&] { model->forward(torch::zeros({3, 1}, torch::kLong), &cache); }, {"the cache holds a batch of 1"});
+}
