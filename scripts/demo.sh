@@ -21,9 +21,12 @@ echo "== 3. A fresh TTT-Linear model: prefill a prompt of 40 tokens in one go, t
   --ids "$(seq -s, 1 40)" --max-new-tokens 24
 
 echo
-echo "== 4. ARC: generate tasks from rule families, validate them, score a submission, render a report"
+echo "== 4. ARC: generate tasks from rule families, validate, check augmenter inverses, build one task's"
+echo "   test-time-training data, score a submission, render a report"
 "$ttt" arc generate --families all --per-family 1 --max-side 10 --seed 7 --out "$out/arc-tasks"
 "$ttt" arc validate "$out/arc-tasks"
+"$ttt" arc augment --check-inverse --tasks "$out/arc-tasks"
+"$ttt" arc ttt-data --task "$out/arc-tasks/gravity_cells-0.json" --out "$out/ttt-data"
 "$ttt" arc score --submission tests/data/arc-score/partial.json --solutions tests/data/arc-score/solutions.json
 "$ttt" arc report --tasks tests/data/arc-score/tasks --submission tests/data/arc-score/partial.json \
   --out "$out/arc-report.html"
