@@ -3,21 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "ttt/util/error.h"
+#include "arc/tiny_task.h"
 
 namespace ttt::arc {
 namespace {
 
-Grid g(const std::vector<std::vector<int>>& rows) { return Grid::from_rows(rows); }
-
-// demo 1: [[1]] -> [[2]]; demo 2: [[3 4]] -> [[5] [6]]; query [[7]] -> [[8 9]].
-Task tiny_task() {
-  Task t;
-  t.id = "tiny";
-  t.train.push_back({g({{1}}), g({{2}})});
-  t.train.push_back({g({{3, 4}}), g({{5}, {6}})});
-  t.test.push_back({g({{7}}), g({{8, 9}})});
-  return t;
-}
+using testing::g;
+using testing::tiny_task;
 
 constexpr std::int32_t R = kTokenRowEnd, I = kTokenInput, O = kTokenOutput, X = kTokenEndOfExample,
                        B = kTokenBos, E = kTokenEos;

@@ -3,20 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "ttt/util/error.h"
+#include "arc/tiny_task.h"
 
 namespace ttt::arc {
 namespace {
 
-Grid g(const std::vector<std::vector<int>>& rows) { return Grid::from_rows(rows); }
-
-Task tiny_task() {
-  Task t;
-  t.id = "tiny";
-  t.train.push_back({g({{1}}), g({{2}})});
-  t.train.push_back({g({{3, 4}}), g({{5}, {6}})});
-  t.test.push_back({g({{7}}), g({{8, 9}})});
-  return t;
-}
+using testing::g;
+using testing::tiny_task;
 
 std::string span_text(const TextSequence& seq, const CharSpan& span) {
   return seq.text.substr(span.begin, span.end - span.begin);

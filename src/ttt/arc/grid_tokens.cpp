@@ -43,11 +43,7 @@ void append_grid_tokens(const Grid& grid, std::vector<std::int32_t>& ids) {
 }
 
 TokenSequence serialize_task_tokens(const Task& task, std::size_t test_index, bool include_answer) {
-  TTT_CHECK(test_index < task.test.size(), "[arc] task '", task.id, "': test input ", test_index,
-            " requested, the task has ", task.test.size());
-  const Example& query = task.test[test_index];
-  TTT_CHECK(!include_answer || query.output.has_value(), "[arc] task '", task.id, "': test[", test_index,
-            "] has no output to serialize as the answer");
+  const Example& query = query_example(task, test_index, include_answer);
 
   TokenSequence seq;
   push(seq, kTokenBos, false);

@@ -68,11 +68,7 @@ std::string grid_to_text(const Grid& grid) {
 }
 
 TextSequence serialize_task_text(const Task& task, std::size_t test_index, bool include_answer) {
-  TTT_CHECK(test_index < task.test.size(), "[arc] task '", task.id, "': test input ", test_index,
-            " requested, the task has ", task.test.size());
-  const Example& query = task.test[test_index];
-  TTT_CHECK(!include_answer || query.output.has_value(), "[arc] task '", task.id, "': test[", test_index,
-            "] has no output to serialize as the answer");
+  const Example& query = query_example(task, test_index, include_answer);
 
   TextSequence seq;
   seq.text += kTextInstruction;
