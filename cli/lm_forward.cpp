@@ -13,13 +13,14 @@ namespace ttt::cli {
 namespace {
 
 struct ForwardOptions {
-  std::string config, weights, ids, ids_file, logits_out;
+  ModelInputFlags model;
+  std::string logits_out;
   int top = 5;
 };
 
 void run_forward(const ForwardOptions& o) {
-  auto ids = read_token_ids(o.ids, o.ids_file);
-  auto model = models::load_model(o.config, o.weights);
+  auto ids = read_token_ids(o.model.ids, o.model.ids_file);
+  auto model = models::load_model(o.model.config, o.model.weights);
   torch::NoGradGuard no_grad;
   auto logits = model->forward(ids).logits;  // [B,T,V]
   auto last = logits.select(1, logits.size(1) - 1);
@@ -35,7 +36,7 @@ void run_forward(const ForwardOptions& o) {
     }
   }
   if (!o.logits_out.empty()) {
-    io::save_tensors(o.logits_out, {{"logits", logits}, {"input_ids", ids}}, {{"config", o.config}});
+    io::save_tensors(o.logits_out, {{"logits", logits}, {"input_ids", ids}}, {{"config", o.model.config}});
     std::printf("logits %s written to %s\n", shape_str(logits).c_str(), o.logits_out.c_str());
   }
 }
@@ -45,11 +46,7 @@ void run_forward(const ForwardOptions& o) {
 void register_lm_forward(CLI::App& lm) {
   auto o = std::make_shared<ForwardOptions>();
   auto* cmd = lm.add_subcommand("forward", "One forward pass: print the last position's top tokens");
-  cmd->add_option("--config", o->config, "Model config.json (HF TTTConfig keys)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--weights", o->weights, "Weights (.safetensors, reference parameter names)")->required()->check(CLI::ExistingFile);
-  auto* ids = cmd->add_option("--ids", o->ids, "Token ids, e.g. 1,2,3");
-  auto* file = cmd->add_option("--ids-file", o->ids_file, "File of token ids, one sequence per line")->check(CLI::ExistingFile);
-  ids->excludes(file);
+  add_model_input_flags(*cmd, o->model);
   cmd->add_option("--top", o->top, "How many top tokens to print")->capture_default_str()->check(CLI::Range(1, 1000));
   cmd->add_option("--logits-out", o->logits_out, "Write all logits [B,T,V] to this .safetensors file");
   cmd->callback([o] { run_forward(*o); });

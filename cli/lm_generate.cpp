@@ -11,7 +11,7 @@ namespace ttt::cli {
 namespace {
 
 struct GenerateOptions {
-  std::string config, weights, ids, ids_file;
+  ModelInputFlags model;
   int max_new_tokens = 16;
 };
 
@@ -20,8 +20,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 void run_generate(const GenerateOptions& o) {
-  auto prompt = read_token_ids(o.ids, o.ids_file);
-  auto model = models::load_model(o.config, o.weights);
+  auto prompt = read_token_ids(o.model.ids, o.model.ids_file);
+  auto model = models::load_model(o.model.config, o.model.weights);
   torch::NoGradGuard no_grad;
   auto cache = model->new_cache();
   auto start = std::chrono::steady_clock::now();
@@ -52,11 +52,7 @@ void run_generate(const GenerateOptions& o) {
 void register_lm_generate(CLI::App& lm) {
   auto o = std::make_shared<GenerateOptions>();
   auto* cmd = lm.add_subcommand("generate", "Greedy generation: prefill the prompt, then decode with the cache");
-  cmd->add_option("--config", o->config, "Model config.json")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--weights", o->weights, "Weights (.safetensors)")->required()->check(CLI::ExistingFile);
-  auto* ids = cmd->add_option("--ids", o->ids, "Prompt token ids, e.g. 1,2,3");
-  auto* file = cmd->add_option("--ids-file", o->ids_file, "File of prompts, one per line")->check(CLI::ExistingFile);
-  ids->excludes(file);
+  add_model_input_flags(*cmd, o->model);
   cmd->add_option("--max-new-tokens", o->max_new_tokens, "Tokens to generate")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->callback([o] { run_generate(*o); });

@@ -9,6 +9,16 @@
 
 namespace ttt::cli {
 
+void add_model_input_flags(CLI::App& cmd, ModelInputFlags& flags) {
+  cmd.add_option("--config", flags.config, "Model config.json (HF TTTConfig keys)")->required()->check(CLI::ExistingFile);
+  cmd.add_option("--weights", flags.weights, "Weights (.safetensors, reference parameter names)")
+      ->required()->check(CLI::ExistingFile);
+  auto* ids = cmd.add_option("--ids", flags.ids, "Token ids, e.g. 1,2,3");
+  auto* file = cmd.add_option("--ids-file", flags.ids_file, "File of token ids, one sequence per line")
+                   ->check(CLI::ExistingFile);
+  ids->excludes(file);
+}
+
 std::vector<long long> parse_id_list(const std::string& text, const std::string& where) {
   std::vector<long long> ids;
   std::string token;

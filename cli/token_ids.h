@@ -1,12 +1,19 @@
 #pragma once
-// Token ids from the command line: "--ids 1,2,3" (one sequence) or a file with one sequence per line,
-// ids separated by commas and/or whitespace. All sequences must have the same length (a batch).
+// The inputs every `ttt lm` command that runs a model takes: --config, --weights and token ids given as
+// "--ids 1,2,3" (one sequence) or a file with one sequence per line, ids separated by commas and/or
+// whitespace. All sequences must have the same length (a batch).
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
 namespace ttt::cli {
+
+struct ModelInputFlags {
+  std::string config, weights, ids, ids_file;
+};
+void add_model_input_flags(CLI::App& cmd, ModelInputFlags& flags);
 
 std::vector<long long> parse_id_list(const std::string& text, const std::string& where);
 torch::Tensor read_token_ids(const std::string& ids_flag, const std::string& ids_file);  // [B, T] int64

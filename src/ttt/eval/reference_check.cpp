@@ -71,7 +71,9 @@ ReferenceAgreement check_reference_fixture(const std::string& dir, const std::st
   r.length = ids.size(1);
 
   auto out = model->forward(ids, nullptr, /*keep_hidden_states=*/true);
-  r.logits_max_diff = max_abs_diff(out.logits, tensors.get("fixture.logits"), "logits");
+  const auto& reference_logits = tensors.get("fixture.logits");
+  r.logits_max_diff = max_abs_diff(out.logits, reference_logits, "logits");
+  r.reference_logits_abs_max = reference_logits.abs().max().item<double>();
   const auto hidden = tensors.get("fixture.hidden_states");
   TTT_CHECK(hidden.dim() >= 1 && hidden.size(0) == static_cast<long long>(out.hidden_states.size()),
             "[reference] ", tensors.source, ": fixture.hidden_states ", shape_str(hidden), " should hold ",

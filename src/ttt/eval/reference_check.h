@@ -10,6 +10,7 @@ namespace ttt::eval {
 struct ReferenceAgreement {
   std::string name;
   long long batch = 0, length = 0, prefill = 0, decode = 0;
+  double reference_logits_abs_max = 0;  // scale of the fixture's logits: a small diff must mean something
   double logits_max_diff = 0;
   std::vector<double> hidden_max_diff;  // per block output, then the final norm
   double prefill_max_diff = 0;

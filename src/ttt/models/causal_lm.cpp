@@ -11,7 +11,11 @@ PreConvImpl::PreConvImpl(std::int64_t hidden, std::int64_t kernel, double eps) {
 }
 
 torch::Tensor PreConvImpl::forward(const torch::Tensor& h, torch::Tensor* history) {
-  return conv(norm(h), history);
+  auto x = norm(h);
+  if (!history) return conv(x);
+  auto y = conv(x, *history);
+  *history = conv->next_history(*history, x);
+  return y;
 }
 
 BlockImpl::BlockImpl(const ModelConfig& cfg) {

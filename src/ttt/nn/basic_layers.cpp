@@ -39,20 +39,26 @@ CausalConvImpl::CausalConvImpl(std::int64_t channels, std::int64_t kernel) {
   bias = register_parameter("bias", torch::empty({channels}).uniform_(-bound, bound));
 }
 
-torch::Tensor CausalConvImpl::forward(const torch::Tensor& x, torch::Tensor* history) {
+torch::Tensor CausalConvImpl::with_past(const torch::Tensor& x, const torch::Tensor& past) const {
   TTT_CHECK(x.dim() == 3 && x.size(2) == weight.size(0), "[causal_conv] expected [B, T, ", weight.size(0),
             "], got ", shape_str(x));
   const auto k = kernel();
-  const auto b = x.size(0), c = x.size(2), t = x.size(1);
-  torch::Tensor past = (history && history->defined()) ? *history : torch::zeros({b, k - 1, c}, x.options());
-  TTT_CHECK(past.size(0) == b && past.size(1) == k - 1, "[causal_conv] history ", shape_str(past),
+  if (!past.defined()) return torch::cat({torch::zeros({x.size(0), k - 1, x.size(2)}, x.options()), x}, 1);
+  TTT_CHECK(past.size(0) == x.size(0) && past.size(1) == k - 1, "[causal_conv] history ", shape_str(past),
             " does not fit input ", shape_str(x));
-  auto padded = torch::cat({past, x}, 1);                      // [B, k−1+T, C]
+  return torch::cat({past, x}, 1);
+}
+
+torch::Tensor CausalConvImpl::forward(const torch::Tensor& x, const torch::Tensor& past) {
   const std::vector<std::int64_t> stride{1}, no_padding{0}, dilation{1};
-  auto y = torch::conv1d(padded.transpose(1, 2), weight, bias, stride, no_padding, dilation, /*groups=*/c);  // [B,C,T]
-  // The last k−1 inputs, copied: a view would keep the whole chunk alive in the cache.
-  if (history) *history = padded.narrow(1, t, k - 1).clone();
+  auto y = torch::conv1d(with_past(x, past).transpose(1, 2), weight, bias, stride, no_padding, dilation,
+                         /*groups=*/x.size(2));  // [B,C,T]
   return y.transpose(1, 2);
+}
+
+torch::Tensor CausalConvImpl::next_history(const torch::Tensor& past, const torch::Tensor& x) const {
+  // The last k−1 inputs, copied: a view would keep the whole chunk alive in the cache.
+  return with_past(x, past).narrow(1, x.size(1), kernel() - 1).clone();
 }
 
 }  // namespace ttt::nn

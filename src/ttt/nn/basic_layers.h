@@ -28,15 +28,19 @@ class SwiGLUImpl : public torch::nn::Module {
 };
 TORCH_MODULE(SwiGLU);
 
-// Depthwise causal Conv1d over time (weight [C,1,k], bias [C]) on [B,T,C] inputs. `history` holds the
-// last k−1 inputs before this chunk ([B,k−1,C], zeros at the sequence start) and is advanced in place,
-// so a sequence fed in any chunking gives the same outputs as in one piece.
+// Depthwise causal Conv1d over time (weight [C,1,k], bias [C]) on [B,T,C] inputs. `past` holds the k−1
+// inputs before this chunk ([B,k−1,C]; undefined means zeros, the sequence start); next_history gives
+// the `past` of the following chunk, so a sequence fed in any chunking gives the outputs of one piece.
 class CausalConvImpl : public torch::nn::Module {
  public:
   CausalConvImpl(std::int64_t channels, std::int64_t kernel);
-  torch::Tensor forward(const torch::Tensor& x, torch::Tensor* history = nullptr);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& past = {});
+  torch::Tensor next_history(const torch::Tensor& past, const torch::Tensor& x) const;
   torch::Tensor weight, bias;
   std::int64_t kernel() const { return weight.size(2); }
+
+ private:
+  torch::Tensor with_past(const torch::Tensor& x, const torch::Tensor& past) const;  // [B, k−1+T, C]
 };
 TORCH_MODULE(CausalConv);
 

@@ -64,10 +64,11 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   torch::Tensor xq, xk;
   if (options_.share_qk) {
     auto xqk = q_proj(x);
-    torch::Tensor* history = cache ? &cache->qk_conv_history : nullptr;
-    torch::Tensor history_for_k = history && history->defined() ? *history : torch::Tensor();
-    xq = conv_q(xqk, history);
-    xk = conv_k(xqk, history ? &history_for_k : nullptr);
+    // conv_q and conv_k read the same input, so they share one history.
+    const torch::Tensor past = cache ? cache->qk_conv_history : torch::Tensor();
+    xq = conv_q(xqk, past);
+    xk = conv_k(xqk, past);
+    if (cache) cache->qk_conv_history = conv_q->next_history(past, xqk);
   } else {
     xq = q_proj(x);
     xk = k_proj(x);
