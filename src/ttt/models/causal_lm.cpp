@@ -31,6 +31,7 @@ BlockImpl::BlockImpl(const ModelConfig& cfg) {
     o.use_gate = cfg.use_gate;
     o.conv_kernel = cfg.conv_kernel;
     o.init_std = cfg.initializer_range;
+    o.scan_checkpoint_group_size = cfg.scan_checkpoint_group_size;
     ttt = register_module("seq_modeling_block", nn::TTTLayer(o));
   } else {
     attention = register_module("seq_modeling_block",
@@ -111,6 +112,12 @@ ForwardOutput CausalLMImpl::forward(const torch::Tensor& ids, Cache* cache, bool
 void CausalLMImpl::use_primal_form(bool primal) {
   for (auto& b : model->blocks)
     if (b->ttt) b->ttt->use_primal_form(primal);
+}
+
+void CausalLMImpl::set_scan_checkpoint_group_size(std::int64_t group) {
+  TTT_CHECK(group >= 0, "[lm] scan checkpoint group size must be ≥ 0, got ", group);
+  for (auto& b : model->blocks)
+    if (b->ttt) b->ttt->set_scan_checkpoint_group_size(group);
 }
 
 void CausalLMImpl::set_ttt_base_lr(double lr) {

@@ -68,6 +68,8 @@ class CausalLMImpl : public torch::nn::Module {
   const ModelConfig& config() const { return config_; }
   void use_primal_form(bool primal);   // TTT layers: switch to the slow primal twin (tests)
   void set_ttt_base_lr(double lr);     // TTT-MLP warmup of ttt_base_lr
+  // Training memory: rematerialise the TTT inner scan every `group` mini-batches (0: off).
+  void set_scan_checkpoint_group_size(std::int64_t group);
 
   Backbone model{nullptr};
   torch::nn::Linear lm_head{nullptr};  // only when tie_word_embeddings is false

@@ -3,6 +3,7 @@
 #include "ttt/ops/norms.h"
 #include "ttt/ops/rope.h"
 #include "ttt/ops/tensor_format.h"
+#include "ttt/ops/ttt_scan_checkpoint.h"
 #include "ttt/util/error.h"
 
 namespace ttt::nn {
@@ -94,8 +95,19 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
 
   // Walk the chunk in segments that never cross a mini-batch boundary.
   std::vector<torch::Tensor> outputs;
+  const auto remat_group = options_.scan_checkpoint_group_size;
+  const bool remat = remat_group > 0 && !primal_ && torch::GradMode::is_enabled();
   for (std::int64_t t = 0; t < len;) {
     const auto offset = (position + t) % K;
+    if (remat && offset == 0 && len - t >= K) {
+      // Whole mini-batches from a boundary: recomputed group by group in the backward pass.
+      const auto n = (len - t) / K * K;
+      ops::SegmentInputs run{xq.narrow(2, t, n), xk.narrow(2, t, n), xv.narrow(2, t, n), lr_eta.narrow(2, t, n),
+                             token_eta,          ttt_norm_weight,    ttt_norm_bias};
+      outputs.push_back(ops::ttt_full_mini_batches_rematerialized(options_.inner, state, run, K, remat_group));
+      t += n;
+      continue;
+    }
     const auto n = std::min(K - offset, len - t);
     ops::SegmentInputs seg{xq.narrow(2, t, n),          xk.narrow(2, t, n),      xv.narrow(2, t, n),
                            lr_eta.narrow(2, t, n),      token_eta.narrow(0, offset, n),

@@ -21,6 +21,9 @@ struct TTTLayerOptions {
   bool use_gate = false;  // Mamba backbone: gelu_tanh(g_proj(X)) ⊙ output
   std::int64_t conv_kernel = 4;
   double init_std = 0.02;
+  // Training memory: recompute the inner scan in groups of this many mini-batches during backward
+  // (0: keep every intermediate). Only used when gradients are being recorded.
+  std::int64_t scan_checkpoint_group_size = 0;
 };
 
 class TTTLayerImpl : public torch::nn::Module {
@@ -36,6 +39,7 @@ class TTTLayerImpl : public torch::nn::Module {
   void use_primal_form(bool primal) { primal_ = primal; }
   // ttt_base_lr may change during training (TTT-MLP warms it up).
   void set_ttt_base_lr(double lr) { options_.ttt_base_lr = lr; }
+  void set_scan_checkpoint_group_size(std::int64_t g) { options_.scan_checkpoint_group_size = g; }
   const TTTLayerOptions& options() const { return options_; }
 
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr}, g_proj{nullptr};

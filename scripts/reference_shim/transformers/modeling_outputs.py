@@ -1,0 +1,4 @@
+from .utils import ModelOutput  # noqa: F401
+
+BaseModelOutputWithPast = ModelOutput
+CausalLMOutputWithPast = ModelOutput
