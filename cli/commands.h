@@ -8,6 +8,7 @@ namespace ttt::cli {
 void register_lm_commands(CLI::App& app);
 void register_arc_commands(CLI::App& app);
 void register_bench(CLI::App& app);
+void register_data_commands(CLI::App& app);
 
 // Subcommands of `ttt lm`, one file each.
 void register_lm_init(CLI::App& lm);
@@ -22,5 +23,11 @@ void register_arc_generate(CLI::App& arc);
 void register_arc_report(CLI::App& arc);
 void register_arc_augment(CLI::App& arc);
 void register_arc_ttt_data(CLI::App& arc);
+
+// Subcommands of `ttt data`, one file each.
+void register_data_corpus(CLI::App& data);
+void register_data_tokenizer(CLI::App& data);
+void register_data_tokenize(CLI::App& data);
+void register_data_inspect(CLI::App& data);
 
 }  // namespace ttt::cli

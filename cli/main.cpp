@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   ttt::cli::register_lm_commands(app);
   ttt::cli::register_arc_commands(app);
   ttt::cli::register_bench(app);
+  ttt::cli::register_data_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RequiredError& e) {

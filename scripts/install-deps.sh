@@ -12,6 +12,12 @@ packages=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium                # headless rendering check of the ARC HTML report
+  # Corpora for `ttt data corpus` (read from the installed files; nothing is downloaded at run time).
+  # linux-source-6.1 is Debian 12's kernel source; the code corpus globs /usr/src/linux-source-*.tar.*.
+  linux-source            # --name code: the kernel source tarball (metapackage: linux-source-6.1 on Debian 12)
+  bible-kjv-text bible-kjv  # --name books: King James Bible (data + the `bible` reader)
+  sword-text-web diatheke   # --name books: World English Bible (SWORD module + the `diatheke` reader)
+  jargon-text               # --name books: the Jargon File
 )
 
 missing=()
