@@ -49,7 +49,7 @@ void run_bench(const BenchOptions& o) {
     auto ids = torch::randint(0, config.vocab_size, {o.batch, o.length}, torch::kLong);
     const double prefill_s = best_seconds(o.repeats, [&] { model->forward(ids); });
     double primal_s = 0;
-    if (config.is_ttt()) {
+    if (config.is_ttt() || config.is_mamba()) {  // Mamba's slow twin: the sequential scan
       model->use_primal_form(true);
       primal_s = best_seconds(o.repeats, [&] { model->forward(ids); });
       model->use_primal_form(false);
@@ -84,7 +84,7 @@ void register_bench(CLI::App& app) {
   cmd->add_option("--preset", o->preset, "Model size")->capture_default_str()->check(CLI::IsMember(models::preset_names()));
   cmd->add_option("--backbone", o->backbone, "Backbone of the TTT models")->capture_default_str()
       ->check(CLI::IsMember({"transformer", "mamba"}));
-  cmd->add_option("--layers", o->layers, "Comma-separated sequence layers: linear, mlp, attention")->capture_default_str();
+  cmd->add_option("--layers", o->layers, "Comma-separated sequence layers: linear, mlp, attention, mamba (its dual/primal column: chunked/sequential scan)")->capture_default_str();
   cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--length", o->length, "Prefill length")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--decode", o->decode, "Decode steps")->capture_default_str()->check(CLI::Range(1, 1 << 20));
