@@ -24,11 +24,13 @@ struct ScanInputs {
 // first token ([B, D, N]; undefined means zeros) and is replaced by h after the last one.
 torch::Tensor selective_scan_sequential(const ScanInputs& in, torch::Tensor& state);
 
-// Chunked parallel form, same contract and values. Per chunk of `chunk` tokens: the log-decays Δ⊙A are
-// summed cumulatively (S_t), the chunk's zero-start states come from a log-depth (Hillis–Steele)
-// scan whose window decays exp(S_t − S_{t−w}) are differences of those sums (never a ratio of two
-// exponentials, so no overflow however large Δ gets), the carried state enters as exp(S_t) ⊙ h_0, and
-// y = h·C is one batched matmul. Cost: ~log2(chunk) tensor ops per chunk instead of `chunk` steps.
+// Chunked form, same contract and values (the fast path). The sequence is cut into chunks of `chunk`
+// tokens that all advance together, so each tensor op covers L/chunk tokens: (1) `chunk` steps give
+// every chunk's end state from a zero start; (2) one step per chunk carries the true start state across
+// chunk boundaries with the chunk's total decay exp(S), S its sum of Δ⊙A in log space; (3) `chunk`
+// steps rerun every chunk from its true start and read y_t = h_t·C_t. About 2·chunk + L/chunk steps
+// instead of L (chunk ≈ √(L/2) is best); no [B,L,D,N] tensor is materialised when not training, and
+// every exponent is ≤ 0, so nothing overflows however large Δ grows.
 torch::Tensor selective_scan_chunked(const ScanInputs& in, torch::Tensor& state, std::int64_t chunk = 32);
 
 }  // namespace ttt::ops
