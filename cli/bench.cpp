@@ -19,6 +19,7 @@ struct BenchOptions {
   std::string preset = "small", backbone = "mamba", layers = "linear,mlp,attention";
   int batch = 1, length = 512, decode = 64, repeats = 3, threads = 0;
   bool json = false;
+  bool train = false;  // time prefill as forward + backward of the mean logit (training cost)
 };
 
 template <typename F>
@@ -34,10 +35,10 @@ double best_seconds(int repeats, F&& run) {
 
 void run_bench(const BenchOptions& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
-  torch::NoGradGuard no_grad;
   nlohmann::json rows = nlohmann::json::array();
   if (!o.json)
-    std::printf("%-10s %-11s %6s %6s %14s %14s %14s\n", "layer", "backbone", "B", "L", "prefill tok/s",
+    std::printf("%-10s %-11s %6s %6s %14s %14s %14s\n", "layer", "backbone", "B", "L",
+                o.train ? "fwd+bwd tok/s" : "prefill tok/s",
                 "decode tok/s", "dual/primal");
   std::stringstream layer_list(o.layers);
   std::string layer;
@@ -47,14 +48,24 @@ void run_bench(const BenchOptions& o) {
     models::CausalLM model(config);
     model->eval();
     auto ids = torch::randint(0, config.vocab_size, {o.batch, o.length}, torch::kLong);
-    const double prefill_s = best_seconds(o.repeats, [&] { model->forward(ids); });
+    auto prefill = [&] {
+      if (!o.train) {
+        torch::NoGradGuard no_grad;
+        model->forward(ids);
+        return;
+      }
+      model->zero_grad();
+      model->forward(ids).logits.mean().backward();
+    };
+    const double prefill_s = best_seconds(o.repeats, prefill);
     double primal_s = 0;
-    if (config.is_ttt()) {
+    if (config.is_ttt() || config.is_mamba()) {  // Mamba's slow twin: the sequential scan
       model->use_primal_form(true);
-      primal_s = best_seconds(o.repeats, [&] { model->forward(ids); });
+      primal_s = best_seconds(o.repeats, prefill);
       model->use_primal_form(false);
     }
     const double decode_s = best_seconds(o.repeats, [&] {
+      torch::NoGradGuard no_grad;
       auto cache = model->new_cache();
       model->forward(ids.narrow(1, 0, std::min(o.length, 64)), &cache);
       auto next = ids.narrow(1, 0, 1);
@@ -63,7 +74,7 @@ void run_bench(const BenchOptions& o) {
     const double prefill_tps = o.batch * o.length / prefill_s;
     const double decode_tps = o.batch * o.decode / decode_s;  // includes a 64-token prefill: a lower bound
     const double speedup = primal_s > 0 ? primal_s / prefill_s : 0;
-    rows.push_back({{"layer", layer}, {"backbone", config.backbone()}, {"preset", o.preset}, {"batch", o.batch},
+    rows.push_back({{"layer", layer}, {"backbone", config.backbone()}, {"preset", o.preset}, {"batch", o.batch}, {"train", o.train},
                     {"length", o.length}, {"prefill_tokens_per_s", prefill_tps},
                     {"decode_tokens_per_s", decode_tps}, {"dual_over_primal_speedup", speedup}});
     if (!o.json)
@@ -84,13 +95,14 @@ void register_bench(CLI::App& app) {
   cmd->add_option("--preset", o->preset, "Model size")->capture_default_str()->check(CLI::IsMember(models::preset_names()));
   cmd->add_option("--backbone", o->backbone, "Backbone of the TTT models")->capture_default_str()
       ->check(CLI::IsMember({"transformer", "mamba"}));
-  cmd->add_option("--layers", o->layers, "Comma-separated sequence layers: linear, mlp, attention")->capture_default_str();
+  cmd->add_option("--layers", o->layers, "Comma-separated sequence layers: linear, mlp, attention, mamba (its dual/primal column: chunked/sequential scan)")->capture_default_str();
   cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--length", o->length, "Prefill length")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--decode", o->decode, "Decode steps")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--repeats", o->repeats, "Timed repeats (best is reported)")->capture_default_str()->check(CLI::Range(1, 100));
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: libtorch default)")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_flag("--train", o->train, "Time the prefill as forward + backward (training cost); decode stays no-grad");
   cmd->callback([o] { run_bench(*o); });
 }
 

@@ -77,6 +77,23 @@ TEST(CliLm, InitThenGenerateRuns) {
   fs::remove_all(dir);
 }
 
+TEST(CliLm, MambaInitPrintsItsParameterCountAndGenerates) {
+  const auto dir = fresh_dir("init_mamba");
+  auto r = run_cli("lm init --preset tiny --layer-type mamba --out '" + dir.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // 3 blocks of hidden 64 (d_inner 128, N 16, dt_rank 4, d_conv 4) + 512×64 tied embedding + final norm,
+  // counted by hand: mixer 32,640 + block norm 64 → 3 × 32,704 + 32,768 + 64.
+  EXPECT_TRUE(contains(r.output, "parameters: 130,944")) << r.output;
+  const std::string flags = "--config '" + (dir / "config.json").string() + "' --weights '" +
+                            (dir / "model.safetensors").string() + "'";
+  r = run_cli("lm generate " + flags + " --ids 1,2,3,4,5 --max-new-tokens 8");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "sequence 0:")) << r.output;
+  r = run_cli("lm forward " + flags + " --ids 1,2,3");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  fs::remove_all(dir);
+}
+
 TEST(CliLm, EveryMalformedCheckpointIsRejectedCleanly) {
   int files = 0;
   for (const auto& entry : fs::directory_iterator(kBad)) {

@@ -18,7 +18,28 @@ torch::Tensor PreConvImpl::forward(const torch::Tensor& h, torch::Tensor* histor
   return y;
 }
 
+namespace {
+
+nn::MambaOptions mamba_options(const ModelConfig& cfg) {
+  nn::MambaOptions o;
+  o.hidden_size = cfg.hidden_size;
+  o.expand = cfg.expand;
+  o.state_size = cfg.state_size;
+  o.conv_kernel = cfg.conv_kernel;
+  o.dt_rank = cfg.mamba_dt_rank();
+  o.init_std = cfg.initializer_range;
+  o.num_layers = cfg.num_hidden_layers;
+  return o;
+}
+
+}  // namespace
+
 BlockImpl::BlockImpl(const ModelConfig& cfg) {
+  if (cfg.is_mamba()) {
+    mixer = register_module("mixer", nn::MambaMixer(mamba_options(cfg)));
+    norm = register_module("norm", nn::RMSNorm(cfg.hidden_size, cfg.rms_norm_eps));
+    return;
+  }
   if (cfg.is_ttt()) {
     nn::TTTLayerOptions o;
     o.hidden_size = cfg.hidden_size;
@@ -46,6 +67,7 @@ BlockImpl::BlockImpl(const ModelConfig& cfg) {
 }
 
 torch::Tensor BlockImpl::forward(const torch::Tensor& h_in, std::int64_t position, nn::LayerCache* cache) {
+  if (mixer) return h_in + mixer(norm(h_in), cache);
   auto h = h_in;
   if (conv) h = h + conv(h, cache ? &cache->pre_conv_history : nullptr);
   auto x = seq_norm(h);
@@ -110,8 +132,10 @@ ForwardOutput CausalLMImpl::forward(const torch::Tensor& ids, Cache* cache, bool
 }
 
 void CausalLMImpl::use_primal_form(bool primal) {
-  for (auto& b : model->blocks)
+  for (auto& b : model->blocks) {
     if (b->ttt) b->ttt->use_primal_form(primal);
+    if (b->mixer) b->mixer->use_sequential_scan(primal);
+  }
 }
 
 void CausalLMImpl::set_scan_checkpoint_group_size(std::int64_t group) {

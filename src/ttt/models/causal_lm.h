@@ -1,6 +1,7 @@
 #pragma once
 // Causal language model: embedding → blocks → RMSNorm → lm_head (tied to the embedding by default).
 // Block: [pre_conv: h += DWConv(RMSNorm(h))]; h += SeqBlock(RMSNorm(h)); h += SwiGLU(RMSNorm(h)).
+// Mamba baseline block (the Mamba paper's): h += Mixer(RMSNorm(h)) (model.layers.N.mixer / .norm).
 // Module and parameter names reproduce the reference (model.layers.N.seq_modeling_block.W1 ...), so
 // named_parameters() are the checkpoint keys.
 #include <torch/torch.h>
@@ -9,6 +10,7 @@
 #include "ttt/nn/attention.h"
 #include "ttt/nn/basic_layers.h"
 #include "ttt/nn/layer_cache.h"
+#include "ttt/nn/mamba.h"
 #include "ttt/nn/ttt_layer.h"
 
 namespace ttt::models {
@@ -37,6 +39,8 @@ class BlockImpl : public torch::nn::Module {
   nn::SwiGLU mlp{nullptr};
   PreConv conv{nullptr};
   nn::RMSNorm seq_norm{nullptr}, ffn_norm{nullptr};
+  nn::MambaMixer mixer{nullptr};  // Mamba baseline: the block is only norm + mixer
+  nn::RMSNorm norm{nullptr};
 };
 TORCH_MODULE(Block);
 
@@ -66,7 +70,7 @@ class CausalLMImpl : public torch::nn::Module {
 
   Cache new_cache() const;
   const ModelConfig& config() const { return config_; }
-  void use_primal_form(bool primal);   // TTT layers: switch to the slow primal twin (tests)
+  void use_primal_form(bool primal);   // slow twins (tests): TTT primal form, Mamba sequential scan
   void set_ttt_base_lr(double lr);     // TTT-MLP warmup of ttt_base_lr
   // Training memory: rematerialise the TTT inner scan every `group` mini-batches (0: off).
   void set_scan_checkpoint_group_size(std::int64_t group);

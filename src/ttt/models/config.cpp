@@ -39,6 +39,7 @@ void read_key(const nlohmann::json& j, const char* key, T& out, const std::strin
 }  // namespace
 
 std::string ModelConfig::backbone() const {
+  if (is_mamba()) return "mamba";
   if (!use_gate && !share_qk && !pre_conv) return "transformer";
   if (use_gate && share_qk && pre_conv) return "mamba";
   return "custom";
@@ -46,6 +47,17 @@ std::string ModelConfig::backbone() const {
 
 std::int64_t ModelConfig::parameter_count() const {
   const std::int64_t c = hidden_size, h = num_attention_heads, d = head_dim(), k = conv_kernel;
+  const std::int64_t embeddings = vocab_size * c * (tie_word_embeddings ? 1 : 2) + c;  // + final norm
+  if (is_mamba()) {
+    const std::int64_t e = mamba_inner(), n = state_size, r = mamba_dt_rank();
+    const std::int64_t mixer = c * 2 * e            // in_proj
+                               + e * k + e          // conv1d
+                               + e * (r + 2 * n)    // x_proj
+                               + r * e + e          // dt_proj
+                               + e * n + e          // A_log, D
+                               + e * c;             // out_proj
+    return embeddings + num_hidden_layers * (mixer + c);  // + the block's norm
+  }
   std::int64_t seq = 0;
   if (is_ttt()) {
     const std::int64_t inner = ttt_layer_type == "mlp" ? 4 * d : d;
@@ -61,7 +73,7 @@ std::int64_t ModelConfig::parameter_count() const {
     seq = 4 * c * c;
   }
   const std::int64_t block = seq + 3 * c * intermediate_size + 2 * c + (pre_conv ? c * k + c + c : 0);
-  return vocab_size * c * (tie_word_embeddings ? 1 : 2) + num_hidden_layers * block + c;
+  return embeddings + num_hidden_layers * block;
 }
 
 void ModelConfig::validate(const std::string& source) const {
@@ -76,12 +88,26 @@ void ModelConfig::validate(const std::string& source) const {
   positive(mini_batch_size, "mini_batch_size", 1 << 16);
   positive(conv_kernel, "conv_kernel", 64);
   positive(max_position_embeddings, "max_position_embeddings", std::int64_t(1) << 40);
-  TTT_CHECK(hidden_size % num_attention_heads == 0, "[config] ", source, ": hidden_size ", hidden_size,
-            " is not divisible by num_attention_heads ", num_attention_heads);
-  TTT_CHECK(head_dim() % 2 == 0, "[config] ", source, ": head dim ", head_dim(), " must be even for RoPE");
-  TTT_CHECK(ttt_layer_type == "linear" || ttt_layer_type == "mlp" || ttt_layer_type == "attention",
+  TTT_CHECK(ttt_layer_type == "linear" || ttt_layer_type == "mlp" || ttt_layer_type == "attention" || is_mamba(),
             "[config] ", source, ": 'ttt_layer_type' = '", ttt_layer_type,
-            "' is not one of linear, mlp, attention");
+            "' is not one of linear, mlp, attention, mamba");
+  if (is_mamba()) {
+    // Heads, RoPE and the TTT switches do not exist in a Mamba block: a config that sets the switches
+    // was meant for another architecture.
+    positive(state_size, "state_size", 1024);
+    positive(expand, "expand", 64);
+    TTT_CHECK(time_step_rank >= 0 && time_step_rank <= hidden_size, "[config] ", source, ": 'time_step_rank' = ",
+              time_step_rank, " must be \"auto\" or in 1..hidden_size (", hidden_size, ")");
+    TTT_CHECK(mamba_inner() <= (1 << 18), "[config] ", source, ": expand · hidden_size = ", mamba_inner(),
+              " is too large (at most ", 1 << 18, ")");
+    TTT_CHECK(!use_gate && !share_qk && !pre_conv, "[config] ", source,
+              ": 'use_gate', 'share_qk' and 'pre_conv' must be false for ttt_layer_type mamba (a Mamba block "
+              "has its own conv and gate)");
+  } else {
+    TTT_CHECK(hidden_size % num_attention_heads == 0, "[config] ", source, ": hidden_size ", hidden_size,
+              " is not divisible by num_attention_heads ", num_attention_heads);
+    TTT_CHECK(head_dim() % 2 == 0, "[config] ", source, ": head dim ", head_dim(), " must be even for RoPE");
+  }
   const auto& acts = ops::activation_names();
   TTT_CHECK(std::find(acts.begin(), acts.end(), hidden_act) != acts.end(), "[config] ", source,
             ": 'hidden_act' = '", hidden_act, "' is not supported (known: silu, swish, gelu, gelu_new, gelu_pytorch_tanh, relu)");
@@ -116,6 +142,15 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
   read_key(j, "mini_batch_size", c.mini_batch_size, source);
   read_key(j, "scan_checkpoint_group_size", c.scan_checkpoint_group_size, source);
   read_key(j, "bos_token_id", c.bos_token_id, source);
+  read_key(j, "state_size", c.state_size, source);
+  read_key(j, "expand", c.expand, source);
+  if (auto rank = j.find("time_step_rank"); rank != j.end() && rank->is_string()) {
+    TTT_CHECK(rank->get<std::string>() == "auto", "[config] ", source,
+              ": 'time_step_rank' must be \"auto\" or an integer, got ", brief(*rank));
+    c.time_step_rank = 0;
+  } else {
+    read_key(j, "time_step_rank", c.time_step_rank, source);
+  }
   if (auto eos = j.find("eos_token_id"); eos != j.end() && eos->is_array()) {
     // HF allows several end tokens; generation here stops at the first.
     TTT_CHECK(!eos->empty() && eos->front().is_number_integer(), "[config] ", source,
@@ -133,7 +168,7 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
 }
 
 nlohmann::json config_to_json(const ModelConfig& c) {
-  return {{"model_type", "ttt"},
+  nlohmann::json j = {{"model_type", "ttt"},
           {"vocab_size", c.vocab_size},
           {"hidden_size", c.hidden_size},
           {"intermediate_size", c.intermediate_size},
@@ -157,6 +192,12 @@ nlohmann::json config_to_json(const ModelConfig& c) {
           {"use_cache", false},
           {"bos_token_id", c.bos_token_id},
           {"eos_token_id", c.eos_token_id}};
+  if (c.is_mamba()) {  // TTT and attention configs stay exactly the reference's
+    j["state_size"] = c.state_size;
+    j["expand"] = c.expand;
+    j["time_step_rank"] = c.time_step_rank > 0 ? nlohmann::json(c.time_step_rank) : nlohmann::json("auto");
+  }
+  return j;
 }
 
 ModelConfig load_config(const std::string& path) {
@@ -172,11 +213,14 @@ void save_config(const std::string& path, const ModelConfig& config) {
 
 ModelConfig preset(const std::string& size, const std::string& layer_type, const std::string& backbone) {
   ModelConfig c;
-  struct Size { const char* name; std::int64_t hidden, layers, heads, inter, vocab; };
+  // mlp_inter: TTT-MLP's intermediate_size (the paper's sizes keep the paper's value); mamba_layers: the
+  // count whose total is closest to TTT-Linear's (2× layers would be 4–5 % above it, 5.1 % above the
+  // Transformer at 125m). Tests check the four totals per size stay within 5 %.
+  struct Size { const char* name; std::int64_t hidden, layers, heads, inter, vocab, mlp_inter, mamba_layers; };
   static const Size sizes[] = {
-      {"tiny", 64, 2, 4, 172, 512},       {"small", 256, 4, 4, 688, 8192},
-      {"125m", 768, 12, 12, 2048, 32000}, {"350m", 1024, 24, 16, 2736, 32000},
-      {"760m", 1536, 24, 16, 4096, 32000}, {"1.3b", 2048, 24, 32, 5504, 32000}};
+      {"tiny", 64, 2, 4, 172, 512, 132, 3},          {"small", 256, 4, 4, 688, 8192, 540, 7},
+      {"125m", 768, 12, 12, 2048, 32000, 2048, 23},  {"350m", 1024, 24, 16, 2736, 32000, 2736, 47},
+      {"760m", 1536, 24, 16, 4096, 32000, 4096, 47}, {"1.3b", 2048, 24, 32, 5504, 32000, 5504, 47}};
   const Size* found = nullptr;
   for (const auto& s : sizes)
     if (size == s.name) found = &s;
@@ -184,14 +228,15 @@ ModelConfig preset(const std::string& size, const std::string& layer_type, const
   c.hidden_size = found->hidden;
   c.num_hidden_layers = found->layers;
   c.num_attention_heads = found->heads;
-  c.intermediate_size = found->inter;
+  c.intermediate_size = layer_type == "mlp" ? found->mlp_inter : found->inter;
   c.vocab_size = found->vocab;
   c.ttt_layer_type = layer_type;
   c.ttt_base_lr = layer_type == "mlp" ? 0.1 : 1.0;
   TTT_CHECK(backbone == "transformer" || backbone == "mamba", "[config] unknown backbone '", backbone,
             "' (known: transformer, mamba)");
-  const bool mamba = backbone == "mamba";
-  c.use_gate = c.share_qk = c.pre_conv = mamba;
+  const bool mamba_backbone = backbone == "mamba" && layer_type != "mamba";  // a Mamba model has its own
+  c.use_gate = c.share_qk = c.pre_conv = mamba_backbone;
+  if (layer_type == "mamba") c.num_hidden_layers = found->mamba_layers;
   c.validate(str("preset ", size));
   return c;
 }

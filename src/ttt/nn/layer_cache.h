@@ -11,6 +11,8 @@ struct LayerCache {
   torch::Tensor qk_conv_history;   // [B, k−1, C] inputs of conv_q / conv_k (they read the same input)
   ops::InnerState inner;           // TTT inner model at the current mini-batch start + gradient sums
   torch::Tensor keys, values;      // attention baseline: [B, H, T_seen, d]
+  torch::Tensor mamba_conv_history;  // Mamba baseline: [B, k−1, E·C] inputs of the mixer's conv1d
+  torch::Tensor ssm_state;           // Mamba baseline: [B, E·C, N] selective-scan state
 };
 
 }  // namespace ttt::nn
