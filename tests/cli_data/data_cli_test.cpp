@@ -130,12 +130,12 @@ TEST_F(DataCli, WholePipeline) {
   EXPECT_EQ(slurp(p("corpus/train.txt")), slurp(p("corpus3/train.txt")));
 
   // Vocabulary/tokenizer mismatch: inspecting with another tokenizer is refused.
-  auto other = run_cli("data tokenizer --corpus '" + p("corpus") + "' --vocab-size 280 --out '" + p("other.model") + "'");
+  auto other = run_cli("data tokenizer --corpus '" + p("corpus") + "' --vocab-size 330 --out '" + p("other.model") + "'");
   ASSERT_EQ(other.exit_code, 0) << other.output;
   auto mismatch = run_cli("data inspect '" + p("tokens/val.bin") + "' --tokenizer '" + p("other.model") + "'");
   EXPECT_EQ(mismatch.exit_code, 1);
   EXPECT_TRUE(contains(mismatch.output, "error: [data]") && contains(mismatch.output, "vocabulary of 300") &&
-              contains(mismatch.output, "has 280"))
+              contains(mismatch.output, "has 330"))
       << mismatch.output;
 }
 

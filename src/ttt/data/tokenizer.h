@@ -41,7 +41,7 @@ struct TokenizerTrainOptions {
   // Caps that keep training to a minute or two on 2 cores: text is taken from the start of the
   // documents given (the train split, already in shuffled order) up to max_bytes, one sentence per line,
   // lines longer than max_sentence_bytes cut at a UTF-8 character boundary.
-  std::int64_t max_bytes = 8'000'000;
+  std::int64_t max_bytes = 10'000'000;
   std::int64_t max_sentence_bytes = 2048;
   int threads = 2;
 };

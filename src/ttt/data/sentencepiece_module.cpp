@@ -1,23 +1,28 @@
-// The Tokenizer and its trainer on SentencePiece (compiled only with TTT_WITH_SENTENCEPIECE).
+// libttt_sentencepiece.so: SentencePiece behind the SentencePieceBackend interface (see
+// sentencepiece_backend.h for why it is a separate module). Links libsentencepiece, never libtorch.
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
 #include "ttt/data/hashing.h"
-#include "ttt/data/tokenizer.h"
-#include "ttt/util/atomic_file.h"
-#include "ttt/util/error.h"
+#include "ttt/data/sentencepiece_backend.h"
+
+// Exported by libsentencepiece (not in its installed headers).
+namespace sentencepiece::logging {
+void SetMinLogLevel(int level);
+}
 
 namespace ttt::data {
 
-struct Tokenizer::Impl {
-  sentencepiece::SentencePieceProcessor processor;
-  std::uint64_t fingerprint = 0;
-};
-
 namespace {
+
+// SentencePiece logs through std::cerr. Loaded with RTLD_DEEPBIND, this module would reach
+// libstdc++'s own, never-constructed std::cerr (the program uses a copy-relocated one) and crash; every
+// failure is also reported through a Status, so logging is switched off.
+void silence_logging() { sentencepiece::logging::SetMinLogLevel(4); }
 
 // Hashes what decides how text is cut: every piece, its score (BPE merge order) and its kind. Options
 // that do not change the vocabulary (e.g. training threads, stored in the model file) do not count.
@@ -39,49 +44,33 @@ std::uint64_t vocabulary_fingerprint(const sentencepiece::SentencePieceProcessor
   return hash;
 }
 
-}  // namespace
-
-Tokenizer::Tokenizer(std::unique_ptr<Impl> impl, std::string path) : impl_(std::move(impl)), path_(std::move(path)) {}
-Tokenizer::~Tokenizer() = default;
-Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
-Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
-
-Tokenizer Tokenizer::load(const std::string& path) {
-  const std::string bytes = read_file(path, "tokenizer");
-  auto impl = std::make_unique<Impl>();
-  const auto status = impl->processor.LoadFromSerializedProto(bytes);
-  TTT_CHECK(status.ok(), "[tokenizer] ", path, ": not a SentencePiece model (", status.ToString(), ")");
-  TTT_CHECK(impl->processor.bos_id() >= 0 && impl->processor.eos_id() >= 0, "[tokenizer] ", path,
-            ": the model has no BOS/EOS pieces (train it with `ttt data tokenizer`)");
-  impl->fingerprint = vocabulary_fingerprint(impl->processor);
-  return Tokenizer(std::move(impl), path);
-}
-
-std::vector<std::int64_t> Tokenizer::encode(const std::string& text) const {
-  std::vector<int> ids;
-  const auto status = impl_->processor.Encode(text, &ids);
-  TTT_CHECK(status.ok(), "[tokenizer] ", path_, ": cannot encode text (", status.ToString(), ")");
-  return {ids.begin(), ids.end()};
-}
-
-std::string Tokenizer::decode(const std::vector<std::int64_t>& ids) const {
-  const std::int64_t n = vocab_size();
-  std::vector<int> narrow;
-  narrow.reserve(ids.size());
-  for (auto id : ids) {
-    TTT_CHECK(id >= 0 && id < n, "[tokenizer] ", path_, ": token id ", id, " outside the vocabulary 0..", n - 1);
-    narrow.push_back(static_cast<int>(id));
+class Backend : public SentencePieceBackend {
+ public:
+  std::string load(const std::string& model_bytes) override {
+    const auto status = processor_.LoadFromSerializedProto(model_bytes);
+    if (!status.ok()) return status.ToString();
+    fingerprint_ = vocabulary_fingerprint(processor_);
+    return "";
   }
-  std::string text;
-  const auto status = impl_->processor.Decode(narrow, &text);
-  TTT_CHECK(status.ok(), "[tokenizer] ", path_, ": cannot decode (", status.ToString(), ")");
-  return text;
-}
+  std::string encode(const std::string& text, std::vector<int>& ids) const override {
+    const auto status = processor_.Encode(text, &ids);
+    return status.ok() ? "" : status.ToString();
+  }
+  std::string decode(const std::vector<int>& ids, std::string& text) const override {
+    const auto status = processor_.Decode(ids, &text);
+    return status.ok() ? "" : status.ToString();
+  }
+  int piece_size() const override { return processor_.GetPieceSize(); }
+  int bos_id() const override { return processor_.bos_id(); }
+  int eos_id() const override { return processor_.eos_id(); }
+  std::uint64_t fingerprint() const override { return fingerprint_; }
 
-std::int64_t Tokenizer::vocab_size() const { return impl_->processor.GetPieceSize(); }
-std::int64_t Tokenizer::bos_id() const { return impl_->processor.bos_id(); }
-std::int64_t Tokenizer::eos_id() const { return impl_->processor.eos_id(); }
-std::uint64_t Tokenizer::fingerprint() const { return impl_->fingerprint; }
+ private:
+  sentencepiece::SentencePieceProcessor processor_;
+  std::uint64_t fingerprint_ = 0;
+};
+
+}  // namespace
 
 namespace {
 
@@ -132,13 +121,11 @@ class CappedLines : public sentencepiece::SentenceIterator {
 
 }  // namespace
 
-TokenizerTrainStats train_tokenizer(const std::vector<std::string>& texts, const TokenizerTrainOptions& options,
-                                    const std::string& model_path) {
-  TTT_CHECK(options.vocab_size >= 260 && options.vocab_size <= (1 << 22), "[tokenizer] vocab size must be in 260..",
-            1 << 22, " (256 byte pieces + specials + merges), got ", options.vocab_size);
-  TTT_CHECK(options.max_bytes > 0 && options.max_sentence_bytes > 0, "[tokenizer] byte caps must be positive");
+std::string train_model(const std::vector<std::string>& texts, const TokenizerTrainOptions& options, std::string* model,
+                        TokenizerTrainStats* stats) {
+  silence_logging();
   CappedLines lines(texts, options);
-  TTT_CHECK(!lines.done(), "[tokenizer] no training text (the train split is empty or blank)");
+  if (lines.done()) return "no training text (the train split is empty or blank)";
   const std::unordered_map<std::string, std::string> args = {
       {"model_type", "bpe"},
       {"vocab_size", std::to_string(options.vocab_size)},
@@ -157,14 +144,22 @@ TokenizerTrainStats train_tokenizer(const std::vector<std::string>& texts, const
       {"input_sentence_size", "0"},
       {"shuffle_input_sentence", "false"},
       {"num_threads", std::to_string(std::max(1, options.threads))},
-      {"minloglevel", "1"},
+      {"minloglevel", "4"},
   };
-  std::string model;
-  const auto status = sentencepiece::SentencePieceTrainer::Train(args, &lines, &model);
-  TTT_CHECK(status.ok(), "[tokenizer] training a ", options.vocab_size, "-piece BPE model on ", lines.stats.sentences,
-            " lines (", lines.stats.bytes, " bytes) failed: ", status.ToString());
-  write_file_atomic(model_path, model);
-  return lines.stats;
+  const auto status = sentencepiece::SentencePieceTrainer::Train(args, &lines, model);
+  *stats = lines.stats;
+  return status.ok() ? "" : status.ToString();
+}
+
+SentencePieceBackend* create_backend() {
+  silence_logging();
+  return new Backend();
 }
 
 }  // namespace ttt::data
+
+extern "C" __attribute__((visibility("default"))) const ttt::data::SentencePieceModule* ttt_sentencepiece_module() {
+  static const ttt::data::SentencePieceModule module = {ttt::data::kSentencePieceModuleAbi, &ttt::data::create_backend,
+                                                         &ttt::data::train_model};
+  return &module;
+}
