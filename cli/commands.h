@@ -22,5 +22,7 @@ void register_arc_generate(CLI::App& arc);
 void register_arc_report(CLI::App& arc);
 void register_arc_augment(CLI::App& arc);
 void register_arc_ttt_data(CLI::App& arc);
+void register_arc_solve(CLI::App& arc);
+void register_arc_ensemble(CLI::App& arc);
 
 }  // namespace ttt::cli
