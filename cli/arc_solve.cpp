@@ -92,6 +92,22 @@ void run_arc_solve(const SolveFlags& flags) {
       const std::string key = std::to_string(r.program_length);
       correct_by_length[key] = correct_by_length.value(key, 0) + (it->second ? 1 : 0);
     }
+    // pass@2 on tasks whose grids (demonstrations, test inputs and true outputs) are all ≤ 10×10.
+    std::size_t small = 0, small_correct = 0;
+    for (const arc::Task& task : tasks) {
+      const auto truth = solutions.find(task.id);
+      if (truth == solutions.end()) continue;
+      bool fits = true;
+      auto check = [&fits](const arc::Grid& g) { fits = fits && g.height() <= 10 && g.width() <= 10; };
+      for (const arc::Example& ex : task.train) check(ex.input), check(*ex.output);
+      for (const arc::Example& ex : task.test) check(ex.input);
+      for (const arc::Grid& g : truth->second) check(g);
+      if (!fits) continue;
+      ++small;
+      small_correct += correct.count(task.id) && correct[task.id];
+    }
+    summary["small_tasks"] = small;
+    summary["small_correct_tasks"] = small_correct;
     summary["overfit"] = overfit;
     summary["correct_by_length"] = correct_by_length;
     const nlohmann::ordered_json score = arc::score_report_to_json(*report);  // outlives the loop
@@ -114,6 +130,8 @@ void run_arc_solve(const SolveFlags& flags) {
   if (report) {
     std::printf("score: %zu / %zu tasks correct (%.2f%%)\n", report->correct_tasks(), report->task_count(),
                 100.0 * report->score());
+    std::printf("grids all <= 10x10: %zu / %zu tasks correct\n", summary["small_correct_tasks"].get<std::size_t>(),
+                summary["small_tasks"].get<std::size_t>());
     std::printf("consistent but wrong on test: %zu\n", overfit);
   }
   std::printf("wrote %s and %s\n", flags.out.c_str(), programs_path.c_str());

@@ -7,6 +7,8 @@
 
 #include "ttt/arc/search/color_map.h"
 #include "ttt/arc/search/dsl.h"
+#include "ttt/arc/search/local_rule.h"
+#include "ttt/arc/search/object_recolor.h"
 #include "ttt/util/error.h"
 
 namespace ttt::arc::search {
@@ -41,6 +43,8 @@ struct Candidate {
   int node = 0;
   int last_transform = -1;  // applied after `node` (leaf programs that were not stored), or -1
   std::optional<ColorMap> color_map;  // set when the program ends with a recolor step
+  std::optional<LocalRule> local_rule;  // set when it ends with a learned local rule instead
+  std::optional<ObjectRecolor> object_recolor;  // or with a learned per-object recoloring
   int length = 0;
   int cost = 0;
   std::size_t order = 0;
@@ -57,11 +61,19 @@ std::size_t hash_grids(const std::vector<Grid>& grids) {
 
 constexpr int kRecolorCost = 1;
 constexpr std::size_t kMaxCandidates = 10000;
+// A local rule is a whole lookup table learned from the demonstrations: it costs more than any
+// primitive, and is only tried on the task's own inputs: after a transform it fit by accident more
+// often than not on the public training tasks.
+constexpr int kLocalRuleCost = 4;
+constexpr int kObjectRecolorCost = 3;
+constexpr int kLocalRuleMaxPrefix = 0;
+// A per-object recoloring also after one transform (e.g. fill_enclosed, then recolor by size).
+constexpr int kLearnedRuleMaxPrefix = 1;
 
 class Searcher {
  public:
   Searcher(const Task& task, const SearchOptions& options)
-      : options_(options), transforms_(build_transforms(task_palette(task))) {
+      : options_(options), palette_(task_palette(task)), transforms_(build_transforms(palette_)) {
     for (const Example& ex : task.train) {
       TTT_CHECK(ex.output.has_value(), "[arc search] task '", task.id, "': a demonstration has no output");
       root_.push_back(ex.input);
@@ -168,9 +180,44 @@ class Searcher {
 
   void check(const std::vector<Grid>& grids, int node, int last_transform, int length, int cost) {
     ColorMapLearner learner;
-    for (std::size_t i = 0; i < demos_; ++i)
-      if (!learner.add(grids[i], truths_[i])) return;
-    record(grids, node, last_transform, length, cost, learner);
+    bool mapped = true;
+    for (std::size_t i = 0; i < demos_ && mapped; ++i) mapped = learner.add(grids[i], truths_[i]);
+    if (mapped) {
+      record(grids, node, last_transform, length, cost, learner);
+    } else if (length <= kLearnedRuleMaxPrefix) {
+      try_learned_rules(grids, node, last_transform, length, cost);
+    }
+  }
+
+  void try_learned_rules(const std::vector<Grid>& grids, int node, int last_transform, int length, int cost) {
+    const std::vector<Grid> produced(grids.begin(), grids.begin() + demos_);
+    const std::vector<Grid> tests(grids.begin() + demos_, grids.end());
+    if (auto rule = learn_object_recolor(produced, truths_, tests, palette_.bg)) {
+      Candidate c = learned_candidate(node, last_transform, length, cost + kObjectRecolorCost);
+      for (const Grid& g : tests) c.test_outputs.push_back(apply_object_recolor(*rule, g, palette_.bg));
+      c.object_recolor = std::move(rule);
+      add_learned(std::move(c));
+    }
+    if (length > kLocalRuleMaxPrefix) return;
+    if (auto rule = learn_local_rule(produced, truths_, tests)) {
+      Candidate c = learned_candidate(node, last_transform, length, cost + kLocalRuleCost);
+      for (const Grid& g : tests) c.test_outputs.push_back(apply_local_rule(*rule, g));
+      c.local_rule = std::move(rule);
+      add_learned(std::move(c));
+    }
+  }
+
+  Candidate learned_candidate(int node, int last_transform, int length, int cost) const {
+    Candidate c;
+    c.node = node, c.last_transform = last_transform, c.length = length + 1, c.cost = cost;
+    return c;
+  }
+
+  void add_learned(Candidate c) {
+    ++result_.consistent_programs;
+    if (candidates_.size() >= kMaxCandidates) return;
+    c.order = candidates_.size();
+    candidates_.push_back(std::move(c));
   }
 
   void record(const std::vector<Grid>& grids, int node, int last_transform, int length, int cost,
@@ -206,6 +253,8 @@ class Searcher {
     for (int i = c.node; i > 0; i = nodes_[i].parent) p.steps.push_back(transforms_[nodes_[i].transform].name);
     std::reverse(p.steps.begin(), p.steps.end());
     if (c.color_map) p.steps.push_back(color_map_name(*c.color_map));
+    if (c.local_rule) p.steps.push_back(c.local_rule->name());
+    if (c.object_recolor) p.steps.push_back(c.object_recolor->name());
     p.cost = c.cost;
     p.test_outputs = c.test_outputs;
     return p;
@@ -226,6 +275,7 @@ class Searcher {
   }
 
   SearchOptions options_;
+  TaskPalette palette_;
   std::vector<Transform> transforms_;
   std::vector<Grid> root_, truths_;
   std::size_t demos_ = 0;

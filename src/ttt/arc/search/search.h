@@ -5,7 +5,8 @@
 // first, then test inputs). States are hashed and each distinct tuple is expanded once, so programs
 // that reach the same grids by different routes are explored once (the first, cheapest-ordered route
 // names them). Every state, at every depth, is checked against the demonstration outputs: exactly, or
-// through a learned color map (color_map.h) as one extra step.
+// through a learned color map (color_map.h) as one extra step; the inputs themselves also
+// through a learned local rule (local_rule.h).
 //
 // Consistent programs are ranked by length, then whether their color map must guess a test color,
 // then total cost (a recolor step costs one per changed color), then discovery order; the two best
