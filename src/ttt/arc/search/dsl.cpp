@@ -40,12 +40,32 @@ Fn symmetrize(std::function<Grid(const Grid&)> mirror, std::uint8_t bg) {
   return [mirror, bg](const Grid& g) -> std::optional<Grid> { return overlay(g, mirror(g), bg); };
 }
 
+// By name prefix: every transform of these families keeps (or only grows) the grid's shape. The unit
+// tests check the claim against the transforms themselves.
+ShapeEffect shape_effect_of(const std::string& name) {
+  static const char* keeps[] = {"rot180", "flip_", "gravity_", "symmetrize_", "shift_", "remove_isolated", "hollow",
+                                "fill_majority_foreground", "keep(", "erase(", "erase_border_touching", "extend_rays",
+                                "connect_pairs", "invert_binary", "draw_border", "fill_enclosed", "outline_objects",
+                                "paint(", "remove_color", "keep_color", "repair_periodic", "fill_by_symmetry"};
+  static const char* grows[] = {"scale_up", "stretch_", "tile(", "mirror_extend", "self_tile"};
+  for (const char* prefix : keeps)
+    if (name.rfind(prefix, 0) == 0) return ShapeEffect::kKeeps;
+  for (const char* prefix : grows)
+    if (name.rfind(prefix, 0) == 0) return ShapeEffect::kGrows;
+  return ShapeEffect::kOther;
+}
+
 }  // namespace
 
 std::vector<Transform> build_transforms(const TaskPalette& palette) {
   const std::uint8_t bg = palette.bg;
   std::vector<Transform> t;
-  auto add = [&t](std::string name, int cost, Fn fn) { t.push_back({std::move(name), cost, std::move(fn)}); };
+  auto add = [&t](std::string name, int cost, Fn fn) {
+    t.push_back({std::move(name), cost, false, std::move(fn), shape_effect_of(name)});
+  };
+  auto add_first = [&t](std::string name, int cost, Fn fn) {
+    t.push_back({std::move(name), cost, true, std::move(fn), shape_effect_of(name)});
+  };
 
   // Cost 1: rigid motions, cropping to content, gravity, mirror symmetry.
   add("rot90", 1, [](const Grid& g) { return rot90(g, 1); });
@@ -173,6 +193,12 @@ std::vector<Transform> build_transforms(const TaskPalette& palette) {
         [bg, op = logics[i]](const Grid& g) { return reduce_lattice(g, op, bg); });
   for (int i = 0; i < 4; ++i)
     add(std::string("extend_rays_") + side_names[i], 2, [bg, s = sides[i]](const Grid& g) { return extend_rays(g, s, bg); });
+  add("extend_rays_horizontal", 2, [bg](const Grid& g) {
+    return *overlay(extend_rays(g, Side::kLeft, bg), extend_rays(g, Side::kRight, bg), bg);
+  });
+  add("extend_rays_vertical", 2, [bg](const Grid& g) {
+    return *overlay(extend_rays(g, Side::kUp, bg), extend_rays(g, Side::kDown, bg), bg);
+  });
   add("connect_pairs_rows", 2, [bg](const Grid& g) { return connect_pairs(g, true, bg); });
   add("connect_pairs_columns", 2, [bg](const Grid& g) { return connect_pairs(g, false, bg); });
   add("invert_binary", 2, [bg](const Grid& g) -> std::optional<Grid> {
@@ -208,6 +234,19 @@ std::vector<Transform> build_transforms(const TaskPalette& palette) {
               if (!index) return std::nullopt;
               return paint_piece(g, pieces[*index], c);
             });
+  }
+  // Holes may be any input color, the background included.
+  const char* symmetry_names[] = {"rows", "columns", "both", "rot180", "transpose"};
+  const Symmetry symmetries[] = {Symmetry::kFlipRows, Symmetry::kFlipColumns, Symmetry::kBothFlips,
+                                 Symmetry::kRot180, Symmetry::kTranspose};
+  for (int c = 0; c < kNumColors; ++c) {
+    if (!(palette.input_colors >> c & 1)) continue;
+    const auto hole = static_cast<std::uint8_t>(c);
+    const std::string arg = "(" + std::to_string(c) + ")";
+    add_first("repair_periodic" + arg, 3, [hole](const Grid& g) { return repair_periodic(g, hole); });
+    for (int i = 0; i < 5; ++i)
+      add_first(std::string("fill_by_symmetry_") + symmetry_names[i] + arg, 3,
+                [hole, s = symmetries[i]](const Grid& g) { return fill_by_symmetry(g, s, hole); });
   }
   for (std::uint8_t c : colors_of(palette.input_colors, bg)) {
     const std::string arg = "(" + std::to_string(c) + ")";

@@ -18,10 +18,22 @@
 
 namespace ttt::arc::search {
 
+// What a transform does to a grid's shape, known without running it: lets the search skip, at the
+// last step, transforms that cannot produce the demonstration outputs' shapes.
+enum class ShapeEffect {
+  kKeeps,  // output shape == input shape, always
+  kGrows,  // output strictly larger in at least one side and never smaller
+  kOther,
+};
+
 struct Transform {
   std::string name;  // readable, e.g. "rot90", "crop(objects8,largest)", "fill_enclosed(4)"
   int cost = 1;
+  // Only as a program's first step: analyses of the whole input (periods, symmetry) that are costly
+  // and rarely meaningful on an already transformed grid.
+  bool first_step_only = false;
   std::function<std::optional<Grid>(const Grid&)> apply;
+  ShapeEffect shape = ShapeEffect::kOther;
 };
 
 // The colors a task's parameterised transforms may use.

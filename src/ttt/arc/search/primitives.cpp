@@ -356,6 +356,73 @@ std::optional<Grid> reduce_lattice(const Grid& g, Logic op, std::uint8_t bg) {
   return acc;
 }
 
+std::optional<Grid> repair_periodic(const Grid& g, std::uint8_t hole) {
+  const int h = g.height(), w = g.width();
+  bool any_hole = false;
+  for (auto v : g.cells()) any_hole |= v == hole;
+  if (!any_hole) return std::nullopt;
+  std::vector<std::pair<int, int>> periods;
+  for (int pr = 1; pr <= h; ++pr)
+    for (int pc = 1; pc <= w; ++pc)
+      if (pr < h || pc < w) periods.push_back({pr, pc});
+  std::stable_sort(periods.begin(), periods.end(),
+                   [](const auto& a, const auto& b) { return a.first * a.second < b.first * b.second; });
+  std::vector<int> known;
+  for (const auto& [pr, pc] : periods) {
+    known.assign(static_cast<std::size_t>(pr) * pc, -1);
+    bool fits = true;
+    for (int r = 0; r < h && fits; ++r)
+      for (int c = 0; c < w && fits; ++c) {
+        const std::uint8_t v = g.at(r, c);
+        if (v == hole) continue;
+        int& k = known[static_cast<std::size_t>(r % pr) * pc + c % pc];
+        if (k < 0) k = v;
+        fits = k == v;
+      }
+    if (!fits) continue;
+    Grid out = g;
+    for (int r = 0; r < h; ++r)
+      for (int c = 0; c < w; ++c) {
+        if (g.at(r, c) != hole) continue;
+        const int k = known[static_cast<std::size_t>(r % pr) * pc + c % pc];
+        if (k < 0) return std::nullopt;
+        out.at(r, c) = static_cast<std::uint8_t>(k);
+      }
+    return out;
+  }
+  return std::nullopt;
+}
+
+std::optional<Grid> fill_by_symmetry(const Grid& g, Symmetry s, std::uint8_t hole) {
+  const int h = g.height(), w = g.width();
+  if (s == Symmetry::kTranspose && h != w) return std::nullopt;
+  auto images = [&](int r, int c) {
+    std::vector<std::pair<int, int>> out;
+    switch (s) {
+      case Symmetry::kFlipRows: out = {{h - 1 - r, c}}; break;
+      case Symmetry::kFlipColumns: out = {{r, w - 1 - c}}; break;
+      case Symmetry::kBothFlips: out = {{h - 1 - r, c}, {r, w - 1 - c}, {h - 1 - r, w - 1 - c}}; break;
+      case Symmetry::kRot180: out = {{h - 1 - r, w - 1 - c}}; break;
+      case Symmetry::kTranspose: out = {{c, r}}; break;
+    }
+    return out;
+  };
+  Grid out = g;
+  bool filled = false;
+  for (int r = 0; r < h; ++r)
+    for (int c = 0; c < w; ++c) {
+      if (g.at(r, c) != hole) continue;
+      for (const auto& [rr, cc] : images(r, c))
+        if (g.at(rr, cc) != hole) {
+          out.at(r, c) = g.at(rr, cc);
+          filled = true;
+          break;
+        }
+    }
+  if (!filled) return std::nullopt;
+  return out;
+}
+
 std::uint16_t color_set(const Grid& g) {
   std::uint16_t set = 0;
   for (auto v : g.cells()) set = static_cast<std::uint16_t>(set | (1u << v));

@@ -74,6 +74,15 @@ Grid connect_pairs(const Grid& g, bool along_rows, std::uint8_t bg);
 // nullopt for fewer than two cells. kOr keeps colors: each later cell is laid under the earlier ones.
 std::optional<Grid> reduce_lattice(const Grid& g, Logic op, std::uint8_t bg);
 
+// Cells of color `hole` are unknown: the smallest tiling period (rows × columns, by area) that every
+// known cell agrees with fills them in. nullopt when there is no hole, no period smaller than the grid
+// fits, or some cell class is all holes.
+std::optional<Grid> repair_periodic(const Grid& g, std::uint8_t hole);
+enum class Symmetry { kFlipRows, kFlipColumns, kBothFlips, kRot180, kTranspose };
+// Cells of color `hole` take the color of their first known mirror image under the symmetry group;
+// nullopt when no hole gets filled (or kTranspose on a non-square grid).
+std::optional<Grid> fill_by_symmetry(const Grid& g, Symmetry s, std::uint8_t hole);
+
 // Colors present in g, as a bit set (bit c for color c).
 std::uint16_t color_set(const Grid& g);
 

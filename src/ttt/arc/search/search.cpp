@@ -95,6 +95,7 @@ class Searcher {
       std::vector<int> next;
       for (int index : level) {
         for (int t = 0; t < static_cast<int>(transforms_.size()); ++t) {
+          if (transforms_[t].first_step_only && depth > 0) continue;
           if (out_of_time()) break;
           if (leaf) {
             check_leaf(index, t);
@@ -162,6 +163,7 @@ class Searcher {
   // inputs only for a consistent program. Nothing is stored.
   void check_leaf(int index, int t) {
     const Node& node = nodes_[index];
+    if (!can_reach_output_shapes(node, transforms_[t].shape)) return;
     ColorMapLearner learner;
     std::vector<Grid> grids;
     grids.reserve(root_.size());
@@ -176,6 +178,20 @@ class Searcher {
       grids.push_back(std::move(*out));
     }
     record(grids, index, t, node.depth + 1, node.cost + transforms_[t].cost, learner);
+  }
+
+  // False when the transform's known shape effect rules out every demonstration output's shape.
+  bool can_reach_output_shapes(const Node& node, ShapeEffect effect) const {
+    if (effect == ShapeEffect::kOther) return true;
+    for (std::size_t i = 0; i < demos_; ++i) {
+      const Grid& g = node.grids[i];
+      const bool same = g.height() == truths_[i].height() && g.width() == truths_[i].width();
+      if (effect == ShapeEffect::kKeeps && !same) return false;
+      if (effect == ShapeEffect::kGrows &&
+          (truths_[i].height() < g.height() || truths_[i].width() < g.width() || same))
+        return false;
+    }
+    return true;
   }
 
   void check(const std::vector<Grid>& grids, int node, int last_transform, int length, int cost) {

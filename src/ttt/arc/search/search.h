@@ -26,7 +26,7 @@ namespace ttt::arc::search {
 
 struct SearchOptions {
   int max_depth = 3;              // transforms per program (a learned color map is one more step)
-  double time_limit_s = 10.0;     // per task, wall clock
+  double time_limit_s = 5.0;      // per task, wall clock
   std::size_t max_states = 200000;  // distinct intermediate states kept per task
 };
 // Throws ttt::Error for depth outside 0..4, a non-positive time limit or a zero state budget.
