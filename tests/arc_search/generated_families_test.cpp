@@ -3,12 +3,13 @@
 // input of at least 2 of its 3 drawn tasks correctly (attempt 1 or 2).
 //
 // Families the DSL cannot express, and why (no primitive for the idea, by design of a small DSL):
-//   majority_color_fill (whole grid, background included), count_objects, count_colors, count_cells,
-//   sort_colors_by_count (counting/sorting into bars), fill_from_seeds (region growing from seeds), roll
-//   (cyclic shifts of up to 3×3), sort_bars, extend_rays, cross_lines, diagonal_rays, connect_pairs
-//   (line drawing), shift_objects (moves up to 3 cells each way: depth grows with the distance),
-//   move_to_border (objects slide as rigid bodies), recolor_by_size (a color per size), draw_bounding_boxes,
-//   continue_pattern, repair_pattern, symmetry_patch (periodic/symmetric completion beyond bg holes).
+//   count_objects, count_colors, count_cells, sort_colors_by_count (counting into bars), fill_from_seeds
+//   (region growing from seeds), roll (cyclic shifts up to 3×3), sort_bars (reordering objects),
+//   cross_lines (rays that overwrite each other in a fixed order), diagonal_rays, draw_bounding_boxes,
+//   shift_objects (moves up to 3 cells each way: the depth grows with the distance), move_to_border
+//   (objects slide as rigid bodies), majority_color_fill (background included), symmetry_patch (the
+//   output is the hidden patch itself). Some of these are still solved now and then by coincidence
+//   (e.g. a count that happens to match a crop); they are left out of the rate.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -28,7 +29,8 @@ const std::vector<std::string> kExpressible = {
     "crop_largest_object", "crop_odd_color_object", "fill_enclosed", "gravity_cells", "combine_halves",
     "overlay_halves", "keep_largest_object", "remove_border_objects", "recolor_largest_object", "denoise",
     "hollow_rectangles", "outline_objects", "draw_border", "complete_symmetry", "scale_up", "scale_down",
-    "stretch", "dedupe_rows_columns", "tile_repeat", "fractal_tile"};
+    "stretch", "dedupe_rows_columns", "tile_repeat", "fractal_tile", "mirror_down", "mirror_right", "mirror_quad",
+    "connect_pairs", "repair_pattern", "continue_pattern", "recolor_by_size", "extend_rays"};
 constexpr int kTasksPerFamily = 3;
 }  // namespace
 

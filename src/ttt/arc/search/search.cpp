@@ -117,7 +117,7 @@ class Searcher {
  private:
   bool out_of_time() {
     if (result_.timed_out) return true;
-    if ((++result_.evaluations & 15) == 0 && Clock::now() > deadline_) result_.timed_out = true;
+    if ((++result_.evaluations & 3) == 0 && Clock::now() > deadline_) result_.timed_out = true;
     return result_.timed_out;
   }
 

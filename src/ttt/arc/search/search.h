@@ -12,7 +12,7 @@
 // then total cost (a recolor step costs one per changed color), then discovery order; the two best
 // programs with different test outputs give attempt 1 and 2.
 //
-// Budgets: `time_limit_s` (checked every few transform applications) and `max_states` (distinct
+// Budgets: `time_limit_s` (checked every fourth transform application) and `max_states` (distinct
 // stored states; bounds memory, since a state is a handful of ≤30×30 grids). The search is
 // deterministic whenever the state budget, not the clock, ends it.
 #include <cstddef>
