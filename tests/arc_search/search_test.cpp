@@ -151,7 +151,7 @@ TEST(Search, TimeLimitIsRespectedOnAnExplodingTask) {
   const TaskSolution s = solve_task(task, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(s.timed_out);
-  EXPECT_LT(seconds, 1.5);
+  EXPECT_LT(seconds, 2.5);  // 0.5 s budget plus slack for a loaded 2-core machine
   ASSERT_EQ(s.attempts.size(), 1u);  // still an answer
 }
 

@@ -27,7 +27,7 @@ namespace ttt::arc::search {
 struct SearchOptions {
   int max_depth = 3;              // transforms per program (a learned color map is one more step)
   double time_limit_s = 5.0;      // per task, wall clock
-  std::size_t max_states = 200000;  // distinct intermediate states kept per task
+  std::size_t max_states = 50000;  // distinct intermediate states kept per task (≈ ≤ 0.5 GB at 30×30)
 };
 // Throws ttt::Error for depth outside 0..4, a non-positive time limit or a zero state budget.
 void check_options(const SearchOptions& options);
