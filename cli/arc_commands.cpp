@@ -3,7 +3,7 @@
 namespace ttt::cli {
 
 void register_arc_commands(CLI::App& app) {
-  CLI::App* arc = app.add_subcommand("arc", "ARC tasks: validate, score, generate, report, augment, ttt-data");
+  CLI::App* arc = app.add_subcommand("arc", "ARC tasks: validate, score, generate, report, augment, ttt-data, solve, ensemble");
   arc->require_subcommand(1);
   register_arc_validate(*arc);
   register_arc_score(*arc);
@@ -11,6 +11,8 @@ void register_arc_commands(CLI::App& app) {
   register_arc_report(*arc);
   register_arc_augment(*arc);
   register_arc_ttt_data(*arc);
+  register_arc_solve(*arc);
+  register_arc_ensemble(*arc);
 }
 
 }  // namespace ttt::cli

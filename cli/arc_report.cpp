@@ -1,12 +1,14 @@
 // `ttt arc report --tasks PATH --submission FILE [--solutions FILE_OR_DIR] --out report.html`: a static,
 // self-contained HTML page with every task's demonstrations, test inputs, both attempts and the truth.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "commands.h"
 #include "ttt/arc/report.h"
 #include "ttt/arc/scoring.h"
+#include "ttt/arc/search/solver.h"
 #include "ttt/arc/submission.h"
 #include "ttt/arc/task_io.h"
 #include "ttt/util/error.h"
@@ -19,6 +21,7 @@ struct ReportFlags {
   std::string submission;
   std::string solutions;
   std::string out;
+  std::string programs;
   std::string title = "ARC report";
 };
 
@@ -38,6 +41,12 @@ void run_arc_report(const ReportFlags& flags) {
       if (!truths.empty() && truths.size() == task.test.size()) input.solutions[task.id] = truths;
     }
   }
+  // The programs record `ttt arc solve` wrote beside the submission is shown when present.
+  const std::string programs =
+      flags.programs.empty() ? arc::search::default_programs_path(flags.submission) : flags.programs;
+  if (!flags.programs.empty() || std::filesystem::exists(programs))
+    for (const auto& [id, record] : arc::search::load_program_records(programs))
+      input.programs[id] = record.consistent ? record.program : "";
   arc::write_report(flags.out, input);
   std::fprintf(stderr, "wrote %s (%zu tasks)\n", flags.out.c_str(), input.tasks.size());
 }
@@ -56,6 +65,9 @@ void register_arc_report(CLI::App& arc) {
   cmd->add_option("--solutions", flags->solutions,
                   "Kaggle solutions.json or task files with test outputs (default: the tasks' own test outputs)");
   cmd->add_option("--out", flags->out, "HTML file to write")->required();
+  cmd->add_option("--programs", flags->programs,
+                  "Programs record of `ttt arc solve`, shown beside each task (default: <submission stem>.programs.json "
+                  "when it exists)");
   cmd->add_option("--title", flags->title, "Page title")->capture_default_str();
   cmd->callback([flags] { run_arc_report(*flags); });
 }

@@ -23,6 +23,8 @@ void register_arc_generate(CLI::App& arc);
 void register_arc_report(CLI::App& arc);
 void register_arc_augment(CLI::App& arc);
 void register_arc_ttt_data(CLI::App& arc);
+void register_arc_solve(CLI::App& arc);
+void register_arc_ensemble(CLI::App& arc);
 
 // Subcommands of `ttt data`, one file each.
 void register_data_corpus(CLI::App& data);

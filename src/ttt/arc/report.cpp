@@ -109,8 +109,9 @@ std::string render_report_html(const ReportInput& input) {
         << " %); test inputs " << report.correct_inputs() << " / " << report.input_count() << "</p>\n";
   }
 
-  out << "<table class=\"summary\"><thead><tr><th>task</th><th>inputs</th><th>correct</th><th>score</th></tr>"
-         "</thead><tbody>\n";
+  const bool with_programs = !input.programs.empty();
+  out << "<table class=\"summary\"><thead><tr><th>task</th><th>inputs</th><th>correct</th><th>score</th>"
+      << (with_programs ? "<th>program</th>" : "") << "</tr></thead><tbody>\n";
   for (std::size_t i = 0; i < input.tasks.size(); ++i) {
     const Task& task = input.tasks[i];
     out << "<tr><td><a href=\"#task-" << i << "\">" << html_escape(task.id) << "</a></td><td>" << task.test.size()
@@ -122,6 +123,11 @@ std::string render_report_html(const ReportInput& input) {
       out << "<td>" << s->second.correct_inputs() << "</td><td class=\"" << (s->second.correct() ? "right" : "wrong")
           << "\">" << (s->second.correct() ? 1 : 0) << "</td>";
     }
+    if (with_programs) {
+      const auto program = input.programs.find(task.id);
+      const bool none = program == input.programs.end() || program->second.empty();
+      out << "<td class=\"program\">" << (none ? "no program" : html_escape(program->second)) << "</td>";
+    }
     out << "</tr>\n";
   }
   out << "</tbody></table>\n";
@@ -129,6 +135,14 @@ std::string render_report_html(const ReportInput& input) {
   for (std::size_t i = 0; i < input.tasks.size(); ++i) {
     const Task& task = input.tasks[i];
     out << "<section class=\"task\" id=\"task-" << i << "\"><h2>" << html_escape(task.id) << "</h2>\n";
+    if (!input.programs.empty()) {
+      const auto program = input.programs.find(task.id);
+      if (program == input.programs.end() || program->second.empty()) {
+        out << "<p class=\"program unknown\">no program</p>\n";
+      } else {
+        out << "<p class=\"program\">program: <code>" << html_escape(program->second) << "</code></p>\n";
+      }
+    }
     out << "<h3>Demonstrations</h3><div class=\"row\">";
     for (std::size_t d = 0; d < task.train.size(); ++d) {
       const Example& ex = task.train[d];

@@ -3,6 +3,7 @@
 // correct inputs, score) and, per task, its demonstrations, test inputs, both attempts and the truth
 // with right/wrong marks. Inline CSS only, no scripts or external resources, grids in the standard ARC
 // palette. Right/wrong comes from score_submission, so the page agrees with `ttt arc score`.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct ReportInput {
   // True test outputs by task id; a task without one is shown without right/wrong and left out of
   // the score.
   Solutions solutions;
+  // Program found by `ttt arc solve` per task id (its programs record); when non-empty, each task shows
+  // its program, or "no program" for tasks without one.
+  std::map<std::string, std::string> programs;
 };
 
 std::string render_report_html(const ReportInput& input);
