@@ -15,6 +15,8 @@ void register_lm_init(CLI::App& lm);
 void register_lm_forward(CLI::App& lm);
 void register_lm_generate(CLI::App& lm);
 void register_lm_parity(CLI::App& lm);
+void register_lm_train(CLI::App& lm);
+void register_lm_eval(CLI::App& lm);
 
 // Subcommands of `ttt arc`, one file each.
 void register_arc_validate(CLI::App& arc);

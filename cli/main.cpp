@@ -3,9 +3,11 @@
 #include <exception>
 
 #include "commands.h"
+#include "local_launch.h"
 #include "ttt/util/error.h"
 
 int main(int argc, char** argv) {
+  ttt::cli::remember_process_arguments(argc, argv);
   CLI::App app{"ttt — test-time training in C++: TTT layers and language models, and test-time training on ARC"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");

@@ -30,4 +30,16 @@ echo "   test-time-training data, score a submission, render a report"
 "$ttt" arc score --submission tests/data/arc-score/partial.json --solutions tests/data/arc-score/solutions.json
 "$ttt" arc report --tasks tests/data/arc-score/tasks --submission tests/data/arc-score/partial.json \
   --out "$out/arc-report.html"
-echo "demo outputs are in $out"
+
+echo
+echo "== 5. Train a tiny TTT-Linear LM on public-domain books (Debian packages), evaluate, generate text"
+"$ttt" data corpus --name books --max-bytes 3000000 --out "$out/books"
+"$ttt" data tokenizer --corpus "$out/books" --vocab-size 1024 --max-bytes 1500000 --out "$out/books.model"
+"$ttt" data tokenize --corpus "$out/books" --tokenizer "$out/books.model" --out "$out/books-tokens"
+"$ttt" lm train --data "$out/books-tokens" --out "$out/lm-run" --preset tiny --layer-type linear --backbone mamba \
+  --context 128 --batch 8 --steps 150 --lr 5e-3 --eval-every 50 --eval-windows 16
+"$ttt" lm eval --model "$out/lm-run" --data "$out/books-tokens" --split test --context 128 --windows 32 \
+  --plot "$out/loss-by-position.svg"
+"$ttt" lm generate --model "$out/lm-run" --tokenizer "$out/books.model" --prompt "And God said" \
+  --max-new-tokens 40 --temperature 0.8 --top-p 0.95 --seed 1
+echo "demo outputs are in $out (training log $out/lm-run/log.jsonl, loss curve $out/lm-run/loss.svg)"

@@ -55,6 +55,14 @@ TEST(AdamW, MatchesLibtorchAdamWWithDecayOnMatricesOnly) {
   EXPECT_EQ(ours.steps_taken(), 5);
 }
 
+TEST(AdamW, MambaStateDecayRatesAreNotDecayed) {
+  auto a_log = torch::ones({4, 2}).requires_grad_();
+  auto w = torch::ones({4, 2}).requires_grad_();
+  AdamW opt({{"model.layers.0.mixer.A_log", a_log}, {"model.layers.0.mixer.in_proj.weight", w}}, {});
+  EXPECT_FALSE(opt.decays("model.layers.0.mixer.A_log"));
+  EXPECT_TRUE(opt.decays("model.layers.0.mixer.in_proj.weight"));
+}
+
 TEST(AdamW, StateRoundTripsAndRejectsForeignState) {
   auto w = torch::ones({2, 2}).requires_grad_();
   AdamW opt({{"w", w}}, {});

@@ -46,7 +46,8 @@ TEST_P(LossFalls, OnAPatternedStream) {
 INSTANTIATE_TEST_SUITE_P(Architectures, LossFalls,
                          ::testing::Values(std::make_pair("linear", "mamba"), std::make_pair("mlp", "mamba"),
                                            std::make_pair("linear", "transformer"),
-                                           std::make_pair("attention", "transformer")));
+                                           std::make_pair("attention", "transformer"),
+                                           std::make_pair("mamba", "transformer")));
 
 TEST(Trainer, GradientAccumulationEqualsOneBigBatch) {
   auto config = tiny_config("linear", "mamba");

@@ -13,7 +13,8 @@ AdamW::AdamW(std::vector<std::pair<std::string, torch::Tensor>> params, AdamWOpt
   TTT_CHECK(options.eps > 0 && options.weight_decay >= 0, "[adamw] eps must be > 0 and weight decay ≥ 0");
   for (auto& [name, p] : params) {
     if (!p.requires_grad()) continue;
-    slots_.push_back({name, p, torch::zeros_like(p), torch::zeros_like(p), p.dim() >= 2});
+    const bool is_a_log = name.size() >= 5 && name.compare(name.size() - 5, 5, "A_log") == 0;
+    slots_.push_back({name, p, torch::zeros_like(p), torch::zeros_like(p), p.dim() >= 2 && !is_a_log});
   }
 }
 

@@ -2,7 +2,8 @@
 // AdamW over named parameters (decoupled weight decay, Loshchilov & Hutter), with a state that is plain
 // named tensors so checkpoints hold it exactly and a resumed run continues bit for bit.
 // Weight decay applies to matrices and higher (weights, embeddings, inner-model W1/W2, lr-gate weights),
-// not to vectors (norm scales, biases, the learnable token index) — the usual GPT/Llama convention.
+// not to vectors (norm scales, biases, the learnable token index) — the usual GPT/Llama convention —
+// nor to Mamba's A_log (its state decay rates, excluded as in mamba_simple.py).
 #include <map>
 #include <string>
 #include <vector>
