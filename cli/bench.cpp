@@ -1,6 +1,9 @@
-// `ttt bench`: end-to-end throughput of the causal LMs on this machine — forward (prefill) tokens/s,
-// cached decode tokens/s, and the dual form against its primal twin — all measured in one run so the
-// ratios are comparable (machines are noisy; absolute numbers are not).
+// `ttt bench`: speed on this machine, as a contract (docs/results.md "Kernels"):
+//   --op sgemm|membw|prefill|decode|train_step   one measurement, one row (--json: one object per line)
+//   no --op                                      a sweep over contexts for all layers, as a table
+//   --length (the earlier interface)             the whole-model prefill/decode table, as before
+// Rows carry op, scope ("layer" | "model"), layer, impl, context, batch, d_model, heads, threads, seconds,
+// tokens_per_s and gflop_per_s, computed from the FLOP formulas in flops_per_token() below.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -9,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "ttt/kernels/dispatch.h"
+#include "ttt/kernels/threading.h"
 #include "ttt/models/causal_lm.h"
 #include "ttt/util/error.h"
 
@@ -16,8 +21,14 @@ namespace ttt::cli {
 namespace {
 
 struct BenchOptions {
-  std::string preset = "small", backbone = "mamba", layers = "linear,mlp,attention";
-  int batch = 1, length = 512, decode = 64, repeats = 3, threads = 0;
+  // The contract.
+  std::string op, layer = "ttt-linear", preset, backbone = "mamba", impl = "fused";
+  std::string contexts = "1024,2048,4096,8192,16384,32768", sweep_layers = "ttt-linear,ttt-mlp,attention";
+  int context = 2048, batch = 1, d_model = 768, heads = 12, decode_steps = 16;
+  // The earlier whole-model table (kept so its published numbers stay reproducible).
+  std::string layers = "linear,mlp,attention";
+  int length = 0, decode = 64;
+  int repeats = 2, threads = 0;
   bool json = false;
 };
 
@@ -32,17 +43,246 @@ double best_seconds(int repeats, F&& run) {
   return best;
 }
 
-void run_bench(const BenchOptions& o) {
-  if (o.threads > 0) torch::set_num_threads(o.threads);
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// Layer names of the contract → the model config's ttt_layer_type and backbone.
+std::string layer_type(const std::string& layer) {
+  if (layer == "ttt-linear") return "linear";
+  if (layer == "ttt-mlp") return "mlp";
+  if (layer == "attention") return "attention";
+  fail("[bench] layer '", layer, "' is not available in this build (known: ttt-linear, ttt-mlp, attention)");
+}
+
+// The config of the measured model: a preset, or for one layer the requested width/heads.
+models::ModelConfig bench_config(const BenchOptions& o, const std::string& layer) {
+  const auto type = layer_type(layer);
+  const auto backbone = type == "attention" ? "transformer" : o.backbone;
+  auto config = models::preset(o.preset.empty() ? "125m" : o.preset, type, backbone);
+  if (o.preset.empty()) {
+    TTT_CHECK(o.d_model > 0 && o.heads > 0 && o.d_model % o.heads == 0 && (o.d_model / o.heads) % 2 == 0,
+              "[bench] --d-model ", o.d_model, " must split into --heads ", o.heads, " even head dims");
+    config.hidden_size = o.d_model;
+    config.num_attention_heads = o.heads;
+  }
+  return config;
+}
+
+// Algorithmic FLOPs per token (multiply-add = 2), C = d_model, H heads, d = C/H, K mini-batch, N context:
+//   projections        4 · 2C²   (q, k, v, o; the Mamba backbone's shared q + gate also make 4)
+//   ttt-linear inner   H · (6d² + 2d(K+1))       3 d×d products per token + the causal dual terms
+//   ttt-mlp inner      H · (56d² + 10d(K+1))     hidden 4d: 7 products of d×4d (grads, backprop, dual, update)
+//   attention          2C(N+1) for prefill (causal average), 4CN for one decoded token at context N
+//   model scope        + per block SwiGLU 6·C·intermediate, + lm_head 2·C·vocab
+//   train_step         3 × prefill (forward + backward)
+double flops_per_token(const models::ModelConfig& c, const std::string& op, std::int64_t n, bool model_scope) {
+  const double C = c.hidden_size, H = c.num_attention_heads, d = C / H, K = c.mini_batch_size;
+  double seq = 8 * C * C;
+  if (c.ttt_layer_type == "linear") seq += H * (6 * d * d + 2 * d * (K + 1));
+  else if (c.ttt_layer_type == "mlp") seq += H * (56 * d * d + 10 * d * (K + 1));
+  else seq += op == "decode" ? 4 * C * n : 2 * C * (n + 1);
+  double total = seq;
+  if (model_scope)
+    total = c.num_hidden_layers * (seq + 6 * C * c.intermediate_size) + 2 * C * c.vocab_size;
+  return op == "train_step" ? 3 * total : total;
+}
+
+nlohmann::json row(const BenchOptions& o, const std::string& op, const std::string& scope, const std::string& layer,
+                   std::int64_t context, double seconds, double tokens, double flops) {
+  return {{"op", op},
+          {"scope", scope},
+          {"layer", layer},
+          {"impl", kernels::impl_name(kernels::impl())},
+          {"context", context},
+          {"batch", o.batch},
+          {"d_model", o.d_model},
+          {"heads", o.heads},
+          {"threads", torch::get_num_threads()},
+          {"seconds", seconds},
+          {"tokens_per_s", tokens / seconds},
+          {"gflop_per_s", flops / seconds / 1e9}};
+}
+
+nlohmann::json measure_sgemm(const BenchOptions& o) {
+  const std::int64_t n = 1024;
+  auto a = torch::randn({n, n}), b = torch::randn({n, n}), c = torch::empty({n, n});
+  torch::mm_out(c, a, b);  // warm-up
+  const double s = best_seconds(std::max(o.repeats, 3), [&] { torch::mm_out(c, a, b); });
+  auto r = row(o, "sgemm", "machine", "", n, s, 0, 2.0 * n * n * n);
+  r.erase("tokens_per_s");
+  return r;
+}
+
+nlohmann::json measure_membw(const BenchOptions& o) {
+  const std::int64_t n = std::int64_t{64} << 20;  // 256 MiB of floats, far beyond any cache
+  auto src = torch::ones({n}), dst = torch::empty({n});
+  dst.copy_(src);
+  const double s = best_seconds(std::max(o.repeats, 3), [&] { dst.copy_(src); });
+  auto r = row(o, "membw", "machine", "", n, s, 0, 0);
+  r.erase("tokens_per_s");
+  r.erase("gflop_per_s");
+  r["gb_per_s"] = 2.0 * n * sizeof(float) / s / 1e9;  // read + write
+  return r;
+}
+
+// One sequence layer of the block (TTT or attention), built as in the model, with its cache.
+struct OneLayer {
+  std::shared_ptr<torch::nn::Module> module;
+  std::function<torch::Tensor(const torch::Tensor&, std::int64_t, nn::LayerCache*)> forward;
+};
+
+OneLayer make_layer(const models::ModelConfig& c) {
+  torch::manual_seed(0);
+  if (!c.is_ttt()) {
+    nn::CausalSelfAttention attn(c.hidden_size, c.num_attention_heads, c.rope_theta, c.initializer_range);
+    return {attn.ptr(), [attn](const torch::Tensor& x, std::int64_t p, nn::LayerCache* cache) mutable {
+              return attn->forward(x, p, cache);
+            }};
+  }
+  nn::TTTLayerOptions t;
+  t.hidden_size = c.hidden_size;
+  t.num_heads = c.num_attention_heads;
+  t.mini_batch_size = c.mini_batch_size;
+  t.inner = c.ttt_layer_type == "mlp" ? ops::InnerModel::MLP : ops::InnerModel::Linear;
+  t.ttt_base_lr = c.ttt_base_lr;
+  t.share_qk = c.share_qk;
+  t.use_gate = c.use_gate;
+  t.conv_kernel = c.conv_kernel;
+  nn::TTTLayer layer(t);
+  return {layer.ptr(), [layer](const torch::Tensor& x, std::int64_t p, nn::LayerCache* cache) mutable {
+            return layer->forward(x, p, cache);
+          }};
+}
+
+nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::string& layer, std::int64_t n) {
+  if (op == "sgemm") return measure_sgemm(o);
+  if (op == "membw") return measure_membw(o);
+  TTT_CHECK(op == "prefill" || op == "decode" || op == "train_step", "[bench] unknown --op '", op,
+            "' (known: sgemm, membw, prefill, decode, train_step)");
+  const auto config = bench_config(o, layer);
+  const bool model_scope = !o.preset.empty();
+  const auto flops = flops_per_token(config, op, n, model_scope);
+  double seconds = 0, tokens = 0;
+
+  if (model_scope) {
+    torch::manual_seed(0);
+    models::CausalLM model(config);
+    model->eval();
+    auto ids = torch::randint(0, config.vocab_size, {o.batch, n + o.decode_steps}, torch::kLong);
+    auto prompt = ids.narrow(1, 0, n);
+    if (op == "prefill") {
+      torch::NoGradGuard no_grad;
+      seconds = best_seconds(o.repeats, [&] { model->forward(prompt); });
+      tokens = double(o.batch) * n;
+    } else if (op == "decode") {
+      torch::NoGradGuard no_grad;
+      auto cache = model->new_cache();
+      model->forward(prompt, &cache);
+      seconds = best_seconds(1, [&] {
+                  for (int t = 0; t < o.decode_steps; ++t) model->forward(ids.narrow(1, n + t, 1), &cache);
+                }) / o.decode_steps;
+      tokens = o.batch;
+    } else {
+      model->train();
+      seconds = best_seconds(o.repeats, [&] {
+        model->zero_grad();
+        model->forward(prompt).logits.to(torch::kFloat).logsumexp(-1).mean().backward();
+      });
+      tokens = double(o.batch) * n;
+    }
+  } else {
+    auto one = make_layer(config);
+    auto x = torch::randn({o.batch, n + o.decode_steps, config.hidden_size});
+    auto prompt = x.narrow(1, 0, n);
+    if (op == "prefill") {
+      torch::NoGradGuard no_grad;
+      seconds = best_seconds(o.repeats, [&] { one.forward(prompt, 0, nullptr); });
+      tokens = double(o.batch) * n;
+    } else if (op == "decode") {
+      torch::NoGradGuard no_grad;
+      nn::LayerCache cache;
+      one.forward(prompt, 0, &cache);
+      seconds = best_seconds(1, [&] {
+                  for (int t = 0; t < o.decode_steps; ++t) one.forward(x.narrow(1, n + t, 1), n + t, &cache);
+                }) / o.decode_steps;
+      tokens = o.batch;
+    } else {
+      auto xg = prompt.clone().requires_grad_(true);
+      seconds = best_seconds(o.repeats, [&] {
+        one.module->zero_grad();
+        one.forward(xg, 0, nullptr).sum().backward();
+      });
+      tokens = double(o.batch) * n;
+    }
+  }
+  auto r = row(o, op, model_scope ? "model" : "layer", layer, n, seconds, tokens, flops * tokens);
+  if (model_scope) {
+    r["preset"] = o.preset;
+    r["d_model"] = config.hidden_size;
+    r["heads"] = config.num_attention_heads;
+  }
+  if (config.is_ttt()) r["backbone"] = config.backbone();
+  if (op == "train_step") r["impl"] = "reference";  // autograd through ops/; no fused backward yet
+  return r;
+}
+
+void print(const BenchOptions& o, const nlohmann::json& r) {
+  if (o.json) {
+    std::printf("%s\n", r.dump().c_str());
+  } else {
+    std::printf("%-10s %-6s %-11s %-9s %7lld %12.6f s %12.1f tok/s %9.2f GFLOP/s%s\n", r["op"].get<std::string>().c_str(),
+                r["scope"].get<std::string>().c_str(), r["layer"].get<std::string>().c_str(),
+                r["impl"].get<std::string>().c_str(), static_cast<long long>(r["context"].get<std::int64_t>()),
+                r["seconds"].get<double>(), r.value("tokens_per_s", 0.0), r.value("gflop_per_s", 0.0),
+                r.contains("gb_per_s") ? str("  ", r["gb_per_s"].get<double>(), " GB/s").c_str() : "");
+  }
+  std::fflush(stdout);
+}
+
+void run_sweep(const BenchOptions& o) {
+  std::vector<std::int64_t> contexts;
+  for (const auto& c : split(o.contexts)) {
+    const auto v = std::atoll(c.c_str());
+    TTT_CHECK(v > 0, "[bench] --contexts: '", c, "' is not a positive length");
+    contexts.push_back(v);
+  }
+  const auto layers = split(o.sweep_layers);
+  for (const auto& l : layers) layer_type(l);  // fail before measuring anything
+  if (!o.json) std::printf("# %s\n", kernels::thread_setup().c_str());
+  print(o, measure(o, "sgemm", "", 0));
+  std::vector<nlohmann::json> rows;
+  for (const auto& l : layers)
+    for (auto n : contexts)
+      for (const char* op : {"prefill", "decode"}) {
+        if (!o.json) std::fprintf(stderr, "[bench] %s %s %lld\n", l.c_str(), op, static_cast<long long>(n));
+        auto r = measure(o, op, l, n);
+        if (o.json) print(o, r);
+        rows.push_back(r);
+      }
+  if (o.json) return;
+  std::printf("\n%-11s %8s %16s %16s %14s\n", "layer", "context", "prefill tok/s", "decode tok/s", "decode ms/tok");
+  for (std::size_t i = 0; i + 1 < rows.size(); i += 2)
+    std::printf("%-11s %8lld %16.1f %16.1f %14.3f\n", rows[i]["layer"].get<std::string>().c_str(),
+                static_cast<long long>(rows[i]["context"].get<std::int64_t>()), rows[i]["tokens_per_s"].get<double>(),
+                rows[i + 1]["tokens_per_s"].get<double>(), 1e3 * rows[i + 1]["seconds"].get<double>());
+}
+
+// The earlier whole-model table: prefill tokens/s, decode tokens/s (after a 64-token prefill, included),
+// and the dual form against its primal twin.
+void run_model_table(const BenchOptions& o) {
   torch::NoGradGuard no_grad;
   nlohmann::json rows = nlohmann::json::array();
   if (!o.json)
-    std::printf("%-10s %-11s %6s %6s %14s %14s %14s\n", "layer", "backbone", "B", "L", "prefill tok/s",
-                "decode tok/s", "dual/primal");
-  std::stringstream layer_list(o.layers);
-  std::string layer;
-  while (std::getline(layer_list, layer, ',')) {
-    auto config = models::preset(o.preset, layer, layer == "attention" ? "transformer" : o.backbone);
+    std::printf("# %s\n%-10s %-11s %6s %6s %14s %14s %14s\n", kernels::thread_setup().c_str(), "layer", "backbone",
+                "B", "L", "prefill tok/s", "decode tok/s", "dual/primal");
+  for (const auto& layer : split(o.layers)) {
+    auto config = models::preset(o.preset.empty() ? "small" : o.preset, layer,
+                                 layer == "attention" ? "transformer" : o.backbone);
     torch::manual_seed(0);
     models::CausalLM model(config);
     model->eval();
@@ -71,26 +311,58 @@ void run_bench(const BenchOptions& o) {
                   o.length, prefill_tps, decode_tps, speedup > 0 ? str(speedup, "x").c_str() : "-");
   }
   if (o.json)
-    std::printf("%s\n", nlohmann::json({{"preset", o.preset}, {"threads", torch::get_num_threads()}, {"rows", rows}})
+    std::printf("%s\n", nlohmann::json({{"preset", o.preset}, {"threads", torch::get_num_threads()},
+                                        {"impl", kernels::impl_name(kernels::impl())}, {"rows", rows}})
                             .dump(2)
                             .c_str());
+}
+
+void run_bench(const BenchOptions& o) {
+  kernels::set_threads(o.threads);
+  kernels::set_impl(kernels::parse_impl(o.impl));
+  if (!o.op.empty()) {
+    if (!o.json) std::printf("# %s\n", kernels::thread_setup().c_str());
+    print(o, measure(o, o.op, o.layer, o.context));
+  } else if (o.length > 0) {
+    run_model_table(o);
+  } else {
+    run_sweep(o);
+  }
 }
 
 }  // namespace
 
 void register_bench(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
-  auto* cmd = app.add_subcommand("bench", "Throughput of the language models: prefill, decode, dual vs primal form");
-  cmd->add_option("--preset", o->preset, "Model size")->capture_default_str()->check(CLI::IsMember(models::preset_names()));
-  cmd->add_option("--backbone", o->backbone, "Backbone of the TTT models")->capture_default_str()
+  auto* cmd = app.add_subcommand(
+      "bench", "Speed on this machine: one --op measurement, a sweep over contexts (no --op), or the model table (--length)");
+  cmd->add_option("--op", o->op, "sgemm | membw | prefill | decode | train_step (omit for the sweep)")
+      ->check(CLI::IsMember({"sgemm", "membw", "prefill", "decode", "train_step"}));
+  cmd->add_option("--layer", o->layer, "ttt-linear | ttt-mlp | attention")->capture_default_str();
+  cmd->add_option("--context", o->context, "Tokens of context N (decode: time per token after N)")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--d-model", o->d_model, "Layer width C (one-layer scope)")->capture_default_str()
+      ->check(CLI::Range(2, 1 << 16));
+  cmd->add_option("--heads", o->heads, "Heads (one-layer scope)")->capture_default_str()->check(CLI::Range(1, 1024));
+  cmd->add_option("--preset", o->preset, "Whole model of this size instead of one layer")
+      ->check(CLI::IsMember(models::preset_names()));
+  cmd->add_option("--backbone", o->backbone, "Backbone of the TTT layers")->capture_default_str()
       ->check(CLI::IsMember({"transformer", "mamba"}));
-  cmd->add_option("--layers", o->layers, "Comma-separated sequence layers: linear, mlp, attention")->capture_default_str();
+  cmd->add_option("--impl,--kernels", o->impl, "Inner-loop kernels under no-grad: fused | reference")
+      ->capture_default_str()->check(CLI::IsMember({"fused", "reference"}));
+  cmd->add_option("--decode-steps", o->decode_steps, "Tokens timed by --op decode")->capture_default_str()
+      ->check(CLI::Range(1, 1 << 16));
+  cmd->add_option("--contexts", o->contexts, "Sweep: comma-separated contexts")->capture_default_str();
+  cmd->add_option("--sweep-layers", o->sweep_layers, "Sweep: comma-separated layers")->capture_default_str();
+  cmd->add_option("--layers", o->layers, "Model table: comma-separated linear, mlp, attention")->capture_default_str();
+  cmd->add_option("--length", o->length, "Model table: prefill length (selects the model table)")
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--decode", o->decode, "Model table: decode steps")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
-  cmd->add_option("--length", o->length, "Prefill length")->capture_default_str()->check(CLI::Range(1, 1 << 20));
-  cmd->add_option("--decode", o->decode, "Decode steps")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--repeats", o->repeats, "Timed repeats (best is reported)")->capture_default_str()->check(CLI::Range(1, 100));
-  cmd->add_option("--threads", o->threads, "Intra-op threads (0: libtorch default)")->capture_default_str();
-  cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_option("--threads", o->threads, "Threads for libtorch and OpenBLAS (0: the start-up default)")
+      ->capture_default_str()->check(CLI::Range(0, 4096));
+  cmd->add_flag("--json", o->json, "One JSON object per line");
   cmd->callback([o] { run_bench(*o); });
 }
 

@@ -1,0 +1,31 @@
+#include "ttt/kernels/dispatch.h"
+
+#include <atomic>
+
+#include "ttt/util/error.h"
+
+namespace ttt::kernels {
+namespace {
+std::atomic<Impl> g_impl{Impl::Fused};
+}
+
+void set_impl(Impl impl) { g_impl.store(impl); }
+Impl impl() { return g_impl.load(); }
+
+Impl parse_impl(const std::string& name) {
+  if (name == "reference") return Impl::Reference;
+  if (name == "fused") return Impl::Fused;
+  fail("[kernels] unknown implementation '", name, "' (expected reference or fused)");
+}
+
+const char* impl_name(Impl impl) { return impl == Impl::Fused ? "fused" : "reference"; }
+
+bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x) {
+  if (impl() != Impl::Fused) return false;
+  if (torch::GradMode::is_enabled()) return false;
+  if (!x.device().is_cpu()) return false;
+  if (x.scalar_type() != torch::kFloat && x.scalar_type() != torch::kDouble) return false;
+  return model == ops::InnerModel::Linear || model == ops::InnerModel::MLP;
+}
+
+}  // namespace ttt::kernels
