@@ -1,9 +1,12 @@
 // `ttt bench`: speed on this machine, as a contract (docs/results.md "Kernels"):
 //   --op sgemm|membw|prefill|decode|train_step   one measurement, one row (--json: one object per line)
+//   --op inner                                   the TTT inner loop alone (fused kernel vs ops/ reference)
 //   no --op                                      a sweep over contexts for all layers, as a table
 //   --length (the earlier interface)             the whole-model prefill/decode table, as before
 // Rows carry op, scope ("layer" | "model"), layer, impl, context, batch, d_model, heads, threads, seconds,
 // tokens_per_s and gflop_per_s, computed from the FLOP formulas in flops_per_token() below.
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -12,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "ttt/kernels/cpu/ttt_inner_fused.h"
 #include "ttt/kernels/dispatch.h"
 #include "ttt/kernels/threading.h"
 #include "ttt/models/causal_lm.h"
@@ -32,13 +36,28 @@ struct BenchOptions {
   bool json = false;
 };
 
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+// CPU seconds (all threads) of the best repeat: on a shared machine the wall clock also counts the time
+// other processes held the cores; CPU time does not (it does count spinning).
+thread_local double g_best_cpu_seconds = 0;
+
 template <typename F>
 double best_seconds(int repeats, F&& run) {
   double best = 1e30;
   for (int i = 0; i < repeats; ++i) {
     const auto start = std::chrono::steady_clock::now();
+    const auto cpu_start = process_cpu_seconds();
     run();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (s < best) {
+      best = s;
+      g_best_cpu_seconds = process_cpu_seconds() - cpu_start;
+    }
   }
   return best;
 }
@@ -104,6 +123,7 @@ nlohmann::json row(const BenchOptions& o, const std::string& op, const std::stri
           {"heads", o.heads},
           {"threads", torch::get_num_threads()},
           {"seconds", seconds},
+          {"cpu_seconds", g_best_cpu_seconds},
           {"tokens_per_s", tokens / seconds},
           {"gflop_per_s", flops / seconds / 1e9}};
 }
@@ -162,13 +182,45 @@ OneLayer make_layer(const models::ModelConfig& c) {
 nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::string& layer, std::int64_t n) {
   if (op == "sgemm") return measure_sgemm(o);
   if (op == "membw") return measure_membw(o);
-  TTT_CHECK(op == "prefill" || op == "decode" || op == "train_step", "[bench] unknown --op '", op,
-            "' (known: sgemm, membw, prefill, decode, train_step)");
+  TTT_CHECK(op == "prefill" || op == "decode" || op == "train_step" || op == "inner", "[bench] unknown --op '", op,
+            "' (known: sgemm, membw, prefill, decode, train_step, inner)");
   const auto config = bench_config(o, layer);
   const bool model_scope = !o.preset.empty();
   const auto flops = flops_per_token(config, op, n, model_scope);
   double seconds = 0, tokens = 0;
 
+  if (op == "inner") {
+    // The inner loop alone (what the fused kernel replaces): [B,H,N,d] inputs as the layer passes them.
+    torch::NoGradGuard no_grad;
+    torch::manual_seed(0);
+    const auto H = config.num_attention_heads, d = config.head_dim(), K = config.mini_batch_size;
+    const auto model = config.ttt_layer_type == "mlp" ? ops::InnerModel::MLP : ops::InnerModel::Linear;
+    auto heads = [&] { return torch::randn({o.batch, n, H, d}).transpose(1, 2); };
+    auto xq = heads(), xk = heads(), xv = heads();
+    auto lr = torch::rand({o.batch, H, n}) / d;
+    auto tok = 1.0 / torch::arange(1, K + 1, torch::kFloat);
+    auto ln_w = torch::ones({H, d}), ln_b = torch::zeros({H, d});
+    const auto hidden = model == ops::InnerModel::MLP ? 4 * d : d;
+    std::vector<torch::Tensor> params{0.02 * torch::randn({H, d, hidden}), torch::zeros({H, 1, hidden})};
+    if (model == ops::InnerModel::MLP) params.insert(params.end(), {0.02 * torch::randn({H, hidden, d}), torch::zeros({H, 1, d})});
+    seconds = best_seconds(o.repeats, [&] {
+      auto state = ops::initial_inner_state(params, o.batch);
+      if (kernels::impl() == kernels::Impl::Fused) {
+        kernels::cpu::ttt_inner_chunk(model, state, {xq, xk, xv, lr, tok, ln_w, ln_b, 0, K});
+      } else {
+        for (std::int64_t t = 0; t < n; t += K) {
+          const auto m = std::min(K, n - t);
+          ops::ttt_segment(model, state, {xq.narrow(2, t, m), xk.narrow(2, t, m), xv.narrow(2, t, m),
+                                          lr.narrow(2, t, m), tok.narrow(0, 0, m), ln_w, ln_b}, m == K);
+        }
+      }
+    });
+    tokens = double(o.batch) * n;
+    const double Hd = H, dd = d, Kd = K;
+    const double inner_flops = model == ops::InnerModel::MLP ? Hd * (56 * dd * dd + 10 * dd * (Kd + 1))
+                                                             : Hd * (6 * dd * dd + 2 * dd * (Kd + 1));
+    return row(o, op, "inner", layer, n, seconds, tokens, inner_flops * tokens);
+  }
   if (model_scope) {
     torch::manual_seed(0);
     models::CausalLM model(config);
@@ -336,8 +388,8 @@ void register_bench(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   auto* cmd = app.add_subcommand(
       "bench", "Speed on this machine: one --op measurement, a sweep over contexts (no --op), or the model table (--length)");
-  cmd->add_option("--op", o->op, "sgemm | membw | prefill | decode | train_step (omit for the sweep)")
-      ->check(CLI::IsMember({"sgemm", "membw", "prefill", "decode", "train_step"}));
+  cmd->add_option("--op", o->op, "sgemm | membw | prefill | decode | train_step | inner (omit for the sweep)")
+      ->check(CLI::IsMember({"sgemm", "membw", "prefill", "decode", "train_step", "inner"}));
   cmd->add_option("--layer", o->layer, "ttt-linear | ttt-mlp | attention")->capture_default_str();
   cmd->add_option("--context", o->context, "Tokens of context N (decode: time per token after N)")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));

@@ -9,7 +9,7 @@
 #include "ttt/util/error.h"
 
 int main(int argc, char** argv) {
-  ttt::cli::reexec_with_passive_omp_wait(argc, argv);
+  ttt::cli::apply_startup_setup(argc, argv);
   CLI::App app{"ttt — test-time training in C++: TTT layers and language models, and test-time training on ARC"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");

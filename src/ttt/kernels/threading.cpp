@@ -1,6 +1,9 @@
 #include "ttt/kernels/threading.h"
 
+#include <malloc.h>
+
 #include <cstdlib>
+#include <cstring>
 
 #include <torch/torch.h>
 
@@ -12,6 +15,7 @@
 extern "C" {
 int openblas_get_parallel(void);
 char* openblas_get_config(void);
+char* openblas_get_corename(void);
 void openblas_set_num_threads(int);
 }
 #endif
@@ -37,10 +41,33 @@ std::string blas_threading() {
   return "unknown";
 }
 
+std::string better_openblas_coretype() {
+#if defined(TTT_OPENBLAS_LINKED) && defined(__x86_64__)
+  const std::string core = openblas_get_corename();
+  for (const char* weak : {"prescott", "Prescott", "nehalem", "Nehalem", "core2", "Core2", "katmai", "Katmai"}) {
+    if (core != weak) continue;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+      return "SkylakeX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+  }
+#endif
+  return "";
+}
+
+void keep_freed_memory() {
+  // Blocks up to 1 GiB come from the heap (not fresh mmaps) and freed memory stays mapped.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
 std::string thread_setup() {
   std::string blas = "BLAS as linked by libtorch";
 #ifdef TTT_OPENBLAS_LINKED
   blas = str("BLAS ", openblas_get_config(), " (", blas_threading(), blas_threading() == "openmp" ? ", shares libtorch's pool)" : ")");
+#endif
+#ifdef TTT_OPENBLAS_LINKED
+  blas = str(blas, " core ", openblas_get_corename());
 #endif
   const char* wait = std::getenv("OMP_WAIT_POLICY");
   return str("threads ", torch::get_num_threads(), " (libtorch OpenMP); ", blas, "; OMP_WAIT_POLICY ",

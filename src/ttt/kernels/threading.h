@@ -16,4 +16,14 @@ std::string thread_setup();
 // "openmp", "pthread", "serial", or "unknown" when OpenBLAS is not linked directly.
 std::string blas_threading();
 
+// OpenBLAS picks its GEMM kernels from the CPU model at load time; on CPUs it does not know (virtual
+// machines reporting a generic "Intel Xeon Processor") it falls back to its SSE3 "Prescott" kernels, ~1.7×
+// slower here than its AVX-512 ones. Returns the OPENBLAS_CORETYPE that fits this CPU's features
+// ("SkylakeX", "Haswell") when OpenBLAS chose a weaker core, else "" (also when not linked directly).
+std::string better_openblas_coretype();
+
+// Keeps freed large blocks in the heap instead of returning them to the OS, so the big temporaries of
+// every forward (activations of a long prefill) do not page-fault afresh on each call.
+void keep_freed_memory();
+
 }  // namespace ttt::kernels

@@ -130,7 +130,7 @@ struct Dims {
 // Scratch for one head's segment (≤ K tokens); one per worker, reused across heads and mini-batches.
 template <typename T>
 struct Scratch {
-  std::vector<T> grad1, grad2, x2, zbar1, x2bar, zbar2, tmp;
+  std::vector<T> grad1, grad2, x2, zbar1, x2bar, zbar2, tmp, w2t, back;
   std::vector<const T*> rows_q, rows_k, rows_x2, rows_x2bar;
   void reserve(const Dims& dm) {
     const std::size_t k = dm.mini_batch, d = dm.d, h = dm.hidden;
@@ -141,6 +141,10 @@ struct Scratch {
     x2bar.resize(k * h);
     zbar2.resize(k * d);
     tmp.resize(std::max(h, d));
+    if (dm.mlp) {
+      w2t.resize(h * d);
+      back.resize(h);
+    }
     rows_q.resize(k);
     rows_k.resize(k);
     rows_x2.resize(k);
@@ -233,12 +237,25 @@ TTT_INLINE void run_head(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) {
         std::copy(hd.b2, hd.b2 + d, z2);
       }
       rows_times(g2, ws.rows_x2.data(), n, hd.w2, hid, d);
+      // G1 = (G2·W2ᵀ) ⊙ gelu'(Z1), overwriting Z1. For several rows, W2ᵀ is laid out once so the product is
+      // row-times-matrix (unit stride, no horizontal sums); for one row (decode) the dots are cheaper.
+      const bool transpose_w2 = n >= 4;
+      if (transpose_w2)
+        for (int c = 0; c < hid; ++c)
+          for (int q = 0; q < d; ++q) ws.w2t[static_cast<std::ptrdiff_t>(q) * hid + c] = hd.w2[static_cast<std::ptrdiff_t>(c) * d + q];
       for (int i = 0; i < n; ++i) {
         T* g2i = g2 + static_cast<std::ptrdiff_t>(i) * d;
         ln_l2_grad(g2i, hd.xv + (t + i) * hd.sv, ws.rows_k[i], hd.gamma, hd.beta, d, ws.tmp.data());
-        T* z1 = g1 + static_cast<std::ptrdiff_t>(i) * hid;  // G1 = (G2·W2ᵀ) ⊙ gelu'(Z1), overwriting Z1
+        T* z1 = g1 + static_cast<std::ptrdiff_t>(i) * hid;
         for (int c = 0; c < hid; ++c) z1[c] = gelu_grad(z1[c]);
-        for (int c = 0; c < hid; ++c) z1[c] *= dot(g2i, hd.w2 + static_cast<std::ptrdiff_t>(c) * d, d);
+        if (transpose_w2) {
+          T* back = ws.back.data();
+          std::fill(back, back + hid, T(0));
+          for (int q = 0; q < d; ++q) axpy(back, ws.w2t.data() + static_cast<std::ptrdiff_t>(q) * hid, g2i[q], hid);
+          for (int c = 0; c < hid; ++c) z1[c] *= back[c];
+        } else {
+          for (int c = 0; c < hid; ++c) z1[c] *= dot(g2i, hd.w2 + static_cast<std::ptrdiff_t>(c) * d, d);
+        }
       }
     }
 
