@@ -238,6 +238,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
       seconds = best_seconds(1, [&] {
                   for (int t = 0; t < o.decode_steps; ++t) model->forward(ids.narrow(1, n + t, 1), &cache);
                 }) / o.decode_steps;
+      g_best_cpu_seconds /= o.decode_steps;
       tokens = o.batch;
     } else {
       model->train();
@@ -262,6 +263,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
       seconds = best_seconds(1, [&] {
                   for (int t = 0; t < o.decode_steps; ++t) one.forward(x.narrow(1, n + t, 1), n + t, &cache);
                 }) / o.decode_steps;
+      g_best_cpu_seconds /= o.decode_steps;
       tokens = o.batch;
     } else {
       auto xg = prompt.clone().requires_grad_(true);
