@@ -56,8 +56,10 @@ std::string better_openblas_coretype() {
 }
 
 void keep_freed_memory() {
-  // Blocks up to 1 GiB come from the heap (not fresh mmaps) and freed memory stays mapped.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  // Blocks up to 64 MiB come from the heap (not fresh mmaps) and up to 1 GiB of freed heap stays mapped.
+  // Measured (docs/results.md "Kernels"): an mmap threshold of 1 GiB helped prefill as much but made decode
+  // after a 32k prefill 1.3–2.7× slower per token; 64 MiB keeps decode flat.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 

@@ -22,8 +22,8 @@ std::string blas_threading();
 // ("SkylakeX", "Haswell") when OpenBLAS chose a weaker core, else "" (also when not linked directly).
 std::string better_openblas_coretype();
 
-// Keeps freed large blocks in the heap instead of returning them to the OS, so the big temporaries of
-// every forward (activations of a long prefill) do not page-fault afresh on each call.
+// Keeps freed blocks (up to 64 MiB each, 1 GiB in all) in the heap instead of returning them to the OS, so
+// the big temporaries of every forward do not page-fault afresh on each call.
 void keep_freed_memory();
 
 }  // namespace ttt::kernels
