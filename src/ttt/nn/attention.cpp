@@ -37,16 +37,19 @@ torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, c
     query_block = std::clamp<std::int64_t>((std::int64_t{8} << 20) / (b * h * keys), 32, 512);
   }
   auto out = torch::empty({b, t, h, d}, q.options());  // [B,T,H,d]: o_proj reads it as [B,T,C] for free
-  const auto qs = q * (1.0 / std::sqrt(static_cast<double>(d)));
+  // [B·H, ·, d] views: k/v may be a prefix of a larger cache buffer; bmm reads such strided batches in place,
+  // where matmul on the 4-d view would first copy the whole cache (every decoded token).
+  const auto qs = (q * (1.0 / std::sqrt(static_cast<double>(d)))).reshape({b * h, t, d});
+  const auto kb = k.flatten(0, 1), vb = v.flatten(0, 1);
   for (std::int64_t q0 = 0; q0 < t; q0 += query_block) {
     const auto n = std::min(query_block, t - q0), end = past + q0 + n;
     // Query past+q0+i sees keys 0..past+q0+i: the keys after this block's last query are skipped entirely,
     // and only the block's own diagonal square needs a mask.
-    auto scores = torch::matmul(qs.narrow(2, q0, n), k.narrow(2, 0, end).transpose(-2, -1));  // [B,H,n,end]
+    auto scores = torch::bmm(qs.narrow(1, q0, n), kb.narrow(1, 0, end).transpose(1, 2));  // [B·H,n,end]
     auto above_diagonal = torch::ones({n, n}, q.options().dtype(torch::kBool)).triu(1);
     scores.narrow(-1, past + q0, n).masked_fill_(above_diagonal, -std::numeric_limits<double>::infinity());
     auto probs = torch::softmax(scores, -1);
-    out.narrow(1, q0, n).permute({0, 2, 1, 3}).copy_(torch::matmul(probs, v.narrow(2, 0, end)));
+    out.narrow(1, q0, n).permute({0, 2, 1, 3}).copy_(torch::bmm(probs, vb.narrow(1, 0, end)).view({b, h, n, d}));
   }
   return out;
 }
