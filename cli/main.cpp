@@ -4,13 +4,22 @@
 
 #include "commands.h"
 #include "local_launch.h"
+#include "startup.h"
+#include "ttt/kernels/dispatch.h"
+#include "ttt/kernels/threading.h"
 #include "ttt/util/error.h"
 
 int main(int argc, char** argv) {
+  ttt::cli::apply_startup_setup(argc, argv);
   ttt::cli::remember_process_arguments(argc, argv);
   CLI::App app{"ttt — test-time training in C++: TTT layers and language models, and test-time training on ARC"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_version_flag("--version", [] { return "ttt 0.1.0\n" + ttt::kernels::thread_setup(); });
+  app.add_option_function<std::string>(
+         "--kernels", [](const std::string& name) { ttt::kernels::set_impl(ttt::kernels::parse_impl(name)); },
+         "TTT inner-loop kernels for inference (no grad): fused (default) | reference")
+      ->check(CLI::IsMember({"fused", "reference"}));
   ttt::cli::register_lm_commands(app);
   ttt::cli::register_arc_commands(app);
   ttt::cli::register_bench(app);

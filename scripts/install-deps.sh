@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache
   libtorch-dev            # tensors, autograd, optimizers (libtorch 1.13 on Debian 12)
   libopenblas0-pthread    # optimized BLAS: without it libtorch runs on the reference BLAS, ~10x slower
+  libopenblas0-openmp     # its OpenMP build, which ttt links so GEMMs share libtorch's thread pool (CMakeLists.txt)
   libgloo-dev             # headers needed by c10d ProcessGroupGloo
   libsentencepiece-dev    # tokenizer training / loading
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev

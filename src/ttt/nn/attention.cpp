@@ -8,6 +8,51 @@
 #include "ttt/util/error.h"
 
 namespace ttt::nn {
+namespace {
+
+// Appends [B,H,t,d] to a cache buffer, growing its capacity by doubling; returns the filled part.
+torch::Tensor append_kv(torch::Tensor& buffer, std::int64_t length, const torch::Tensor& fresh) {
+  const auto t = fresh.size(2), needed = length + t;
+  if (!buffer.defined() || buffer.size(2) < needed) {
+    const auto capacity = std::max<std::int64_t>(needed, buffer.defined() ? 2 * buffer.size(2) : 0);
+    auto grown = torch::empty({fresh.size(0), fresh.size(1), capacity, fresh.size(3)}, fresh.options());
+    if (length > 0) grown.narrow(2, 0, length).copy_(buffer.narrow(2, 0, length));
+    buffer = grown;
+  }
+  buffer.narrow(2, length, t).copy_(fresh);
+  return buffer.narrow(2, 0, needed);
+}
+
+}  // namespace
+
+torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               std::int64_t query_block) {
+  TTT_CHECK(q.dim() == 4 && k.dim() == 4 && v.sizes() == k.sizes() && q.size(3) == k.size(3) &&
+                q.size(2) <= k.size(2),
+            "[attention] q ", shape_str(q), " k ", shape_str(k), " v ", shape_str(v), " do not fit");
+  const auto b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3), past = k.size(2) - t;
+  if (query_block <= 0) {
+    // Scores of one block are [B,H,block,keys]: keep them near 32 MiB of floats however long the context.
+    const auto keys = std::max<std::int64_t>(k.size(2), 1);
+    query_block = std::clamp<std::int64_t>((std::int64_t{8} << 20) / (b * h * keys), 32, 512);
+  }
+  auto out = torch::empty({b, t, h, d}, q.options());  // [B,T,H,d]: o_proj reads it as [B,T,C] for free
+  // [B·H, ·, d] views: k/v may be a prefix of a larger cache buffer; bmm reads such strided batches in place,
+  // where matmul on the 4-d view would first copy the whole cache (every decoded token).
+  const auto qs = (q * (1.0 / std::sqrt(static_cast<double>(d)))).reshape({b * h, t, d});
+  const auto kb = k.flatten(0, 1), vb = v.flatten(0, 1);
+  for (std::int64_t q0 = 0; q0 < t; q0 += query_block) {
+    const auto n = std::min(query_block, t - q0), end = past + q0 + n;
+    // Query past+q0+i sees keys 0..past+q0+i: the keys after this block's last query are skipped entirely,
+    // and only the block's own diagonal square needs a mask.
+    auto scores = torch::bmm(qs.narrow(1, q0, n), kb.narrow(1, 0, end).transpose(1, 2));  // [B·H,n,end]
+    auto above_diagonal = torch::ones({n, n}, q.options().dtype(torch::kBool)).triu(1);
+    scores.narrow(-1, past + q0, n).masked_fill_(above_diagonal, -std::numeric_limits<double>::infinity());
+    auto probs = torch::softmax(scores, -1);
+    out.narrow(1, q0, n).permute({0, 2, 1, 3}).copy_(torch::bmm(probs, vb.narrow(1, 0, end)).view({b, h, n, d}));
+  }
+  return out;
+}
 
 CausalSelfAttentionImpl::CausalSelfAttentionImpl(std::int64_t c, std::int64_t heads, double rope_theta,
                                                  double init_std)
@@ -32,20 +77,13 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, std::int6
   auto k = ops::rope_interleaved(heads(k_proj(x)), positions, rope_theta_);
   auto v = heads(v_proj(x));
   if (cache) {
-    if (cache->keys.defined()) {
-      k = torch::cat({cache->keys, k}, 2);
-      v = torch::cat({cache->values, v}, 2);
-    }
-    cache->keys = k;
-    cache->values = v;
+    TTT_CHECK(!cache->keys.defined() || cache->keys.size(0) == b, "[attention] the cache holds a batch of ",
+              cache->keys.size(0), ", the input ", shape_str(x), " has ", b);
+    k = append_kv(cache->keys, cache->kv_length, k);
+    v = append_kv(cache->values, cache->kv_length, v);
+    cache->kv_length += t;
   }
-  const auto total = k.size(2), past = total - t;
-  // Query i (absolute past + i) sees keys 0..past+i.
-  auto mask = torch::ones({t, total}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).tril(past);
-  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
-  scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<double>::infinity());
-  auto out = torch::matmul(torch::softmax(scores, -1), v);
-  return o_proj(out.transpose(1, 2).reshape({b, t, c}));
+  return o_proj(causal_attention(q, k, v).view({b, t, c}));
 }
 
 }  // namespace ttt::nn

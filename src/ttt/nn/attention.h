@@ -8,6 +8,13 @@
 
 namespace ttt::nn {
 
+// Causal softmax attention of the last T = q.size(2) positions of a sequence over all its keys
+// (q [B,H,T,d], k/v [B,H,past+T,d]) → [B,T,H,d]. Exact softmax, computed in blocks of query rows so memory
+// stays O(block × keys) (32k contexts fit) and keys after each block are never touched (causal skipping).
+// query_block ≤ 0 picks a block size from the context length; tests pass small ones.
+torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               std::int64_t query_block = 0);
+
 class CausalSelfAttentionImpl : public torch::nn::Module {
  public:
   CausalSelfAttentionImpl(std::int64_t hidden_size, std::int64_t num_heads, double rope_theta, double init_std);

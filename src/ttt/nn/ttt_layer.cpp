@@ -1,5 +1,7 @@
 #include "ttt/nn/ttt_layer.h"
 
+#include "ttt/kernels/cpu/ttt_inner_fused.h"
+#include "ttt/kernels/dispatch.h"
 #include "ttt/ops/norms.h"
 #include "ttt/ops/rope.h"
 #include "ttt/ops/tensor_format.h"
@@ -93,6 +95,25 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   TTT_CHECK(state.weights[0].size(0) == batch, "[ttt_layer] the cache holds a batch of ", state.weights[0].size(0),
             ", the input ", shape_str(x), " has ", batch);
 
+  torch::Tensor out;  // [B,T,C] inner-loop outputs XQ + LN(Z̄)
+  if (!primal_ && kernels::use_fused_inner(options_.inner, x)) {
+    // Inference: the fused kernel walks every mini-batch of the chunk per (sequence, head) in one pass.
+    out = kernels::cpu::ttt_inner_chunk(options_.inner, state,
+                                        {xq, xk, xv, lr_eta, token_eta, ttt_norm_weight, ttt_norm_bias, position, K})
+              .view({batch, len, c});
+  } else {
+    out = reference_inner_chunk(state, xq, xk, xv, lr_eta, token_eta, position);
+  }
+  out = post_norm(out);
+  if (options_.use_gate) out = ops::gelu_tanh(g_proj(x)) * out;
+  return o_proj(out);
+}
+
+torch::Tensor TTTLayerImpl::reference_inner_chunk(ops::InnerState& state, const torch::Tensor& xq,
+                                                  const torch::Tensor& xk, const torch::Tensor& xv,
+                                                  const torch::Tensor& lr_eta, const torch::Tensor& token_eta,
+                                                  std::int64_t position) const {
+  const auto K = options_.mini_batch_size, batch = xq.size(0), len = xq.size(2), c = options_.hidden_size;
   // Walk the chunk in segments that never cross a mini-batch boundary.
   std::vector<torch::Tensor> outputs;
   const auto remat_group = options_.scan_checkpoint_group_size;
@@ -117,10 +138,7 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
                               : ops::ttt_segment(options_.inner, state, seg, closes));
     t += n;
   }
-  auto out = torch::cat(outputs, 2).transpose(1, 2).reshape({batch, len, c});
-  out = post_norm(out);
-  if (options_.use_gate) out = ops::gelu_tanh(g_proj(x)) * out;
-  return o_proj(out);
+  return torch::cat(outputs, 2).transpose(1, 2).reshape({batch, len, c});
 }
 
 }  // namespace ttt::nn

@@ -35,7 +35,8 @@ class TTTLayerImpl : public torch::nn::Module {
   // it starts fresh (position must then be 0 unless the caller knows better).
   torch::Tensor forward(const torch::Tensor& x, std::int64_t position = 0, LayerCache* cache = nullptr);
 
-  // Inner-loop implementation: the dual form (default) or its slow primal twin (for tests).
+  // Inner-loop implementation: the dual form (default; the fused kernel under no-grad when
+  // kernels::impl() is Fused) or its slow primal twin (for tests).
   void use_primal_form(bool primal) { primal_ = primal; }
   // ttt_base_lr may change during training (TTT-MLP warms it up).
   void set_ttt_base_lr(double lr) { options_.ttt_base_lr = lr; }
@@ -51,6 +52,10 @@ class TTTLayerImpl : public torch::nn::Module {
 
  private:
   std::vector<torch::Tensor> inner_params() const;
+  // The inner loop through ops::ttt_segment (differentiable; the fused kernel's slow twin): [B,T,C].
+  torch::Tensor reference_inner_chunk(ops::InnerState& state, const torch::Tensor& xq, const torch::Tensor& xk,
+                                      const torch::Tensor& xv, const torch::Tensor& lr_eta,
+                                      const torch::Tensor& token_eta, std::int64_t position) const;
   TTTLayerOptions options_;
   bool primal_ = false;
 };

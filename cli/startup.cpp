@@ -1,0 +1,47 @@
+#include "startup.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "ttt/kernels/threading.h"
+
+namespace ttt::cli {
+namespace {
+
+bool runs_tensor_code(int argc, char** argv) {
+  if (argc < 2) return false;
+  for (const char* no_tensors : {"arc", "--help", "-h", "--help-all"})
+    if (std::strcmp(argv[1], no_tensors) == 0) return false;
+  return true;
+}
+
+}  // namespace
+
+void apply_startup_setup(int argc, char** argv) {
+  if (!runs_tensor_code(argc, argv)) return;
+  // Guard against a loop: the re-executed process sees TTT_STARTUP_DONE and goes on.
+  if (std::getenv("TTT_STARTUP_DONE") == nullptr) {
+    bool changed = false;
+    if (std::getenv("OMP_WAIT_POLICY") == nullptr) changed |= setenv("OMP_WAIT_POLICY", "PASSIVE", 0) == 0;
+    if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+      const auto core = kernels::better_openblas_coretype();
+      if (!core.empty()) changed |= setenv("OPENBLAS_CORETYPE", core.c_str(), 0) == 0;
+    }
+    if (changed) {
+      setenv("TTT_STARTUP_DONE", "1", 1);
+      execv("/proc/self/exe", argv);
+      // exec failed (no /proc?): carry on with the defaults.
+    }
+  }
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) {
+    const auto cpus = static_cast<int>(std::thread::hardware_concurrency());
+    if (cpus > 0) kernels::set_threads(cpus);
+  }
+  kernels::keep_freed_memory();
+}
+
+}  // namespace ttt::cli

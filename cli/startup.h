@@ -1,0 +1,16 @@
+#pragma once
+// Process start-up of the `ttt` tool: the fast set-up every user gets without environment variables.
+namespace ttt::cli {
+
+// Some settings are read once, when a library is loaded — before main — so they can only be changed by
+// re-executing with them in the environment. The tool does that once, for commands that run tensor code
+// (not `arc` or `--help`), and never overrides a variable the user set:
+//  - OMP_WAIT_POLICY=PASSIVE: libgomp's default (spin before sleeping) wastes the core the other thread or
+//    process needs on small or shared machines (docs/results.md "Kernels");
+//  - OPENBLAS_CORETYPE=SkylakeX|Haswell when OpenBLAS did not recognise the CPU and fell back to SSE3
+//    kernels (kernels::better_openblas_coretype).
+// Then, in the process that stays: intra-op threads = online CPUs unless OMP_NUM_THREADS says otherwise
+// (libtorch's own default is 1 on some VMs), and freed large blocks are kept for reuse.
+void apply_startup_setup(int argc, char** argv);
+
+}  // namespace ttt::cli

@@ -1,0 +1,448 @@
+#include "ttt/kernels/cpu/ttt_inner_fused.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "ttt/ops/tensor_format.h"
+#include "ttt/util/error.h"
+
+// Vectorisation: the loops below are written so that GCC vectorises them (unit-stride inner loops,
+// `omp simd` on the reductions, compiled with -fopenmp-simd). The per-head kernel is compiled three
+// times — AVX-512, AVX2+FMA and generic x86-64 — and the variant is chosen once at run time from the CPU's
+// features (isa_name() says which), so one binary runs everywhere. The products are tiny (mini-batch 16 ×
+// head dim 64): a BLAS call per product costs more in overhead than the arithmetic, hence plain loops.
+#define TTT_INLINE inline __attribute__((always_inline))
+
+namespace ttt::kernels::cpu {
+namespace {
+
+constexpr double kLnEps = 1e-6;  // ttt_norm's eps (ops::layer_norm's default)
+
+template <typename T>
+TTT_INLINE void axpy(T* __restrict y, const T* __restrict x, T a, int n) {
+  for (int i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+template <typename T>
+TTT_INLINE T dot(const T* __restrict a, const T* __restrict b, int n) {
+  T s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int i = 0; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+// z[i,:] (+)= x[i,:]·W for n rows; W is [din, dout] row-major.
+template <typename T>
+TTT_INLINE void rows_times(T* __restrict z, const T* const* x, int n, const T* __restrict w, int din, int dout) {
+  for (int i = 0; i < n; ++i) {
+    T* zi = z + static_cast<std::ptrdiff_t>(i) * dout;
+    const T* xi = x[i];
+    for (int m = 0; m < din; ++m) axpy(zi, w + static_cast<std::ptrdiff_t>(m) * dout, xi[m], dout);
+  }
+}
+
+template <typename T>
+TTT_INLINE void mean_rstd(const T* z, int d, T& mu, T& rstd, T& stdv) {
+  T s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int i = 0; i < d; ++i) s += z[i];
+  mu = s / d;
+  T v = 0;
+#pragma omp simd reduction(+ : v)
+  for (int i = 0; i < d; ++i) v += (z[i] - mu) * (z[i] - mu);
+  stdv = std::sqrt(v / d + static_cast<T>(kLnEps));
+  rstd = T(1) / stdv;
+}
+
+// In place: z ← ∂/∂z ½‖γ⊙x̂ + β − target‖², x̂ = LN(z), target = xv − xk (ops::layer_norm_l2_grad).
+template <typename T>
+TTT_INLINE void ln_l2_grad(T* __restrict z, const T* __restrict xv, const T* __restrict xk, const T* __restrict gamma,
+                           const T* __restrict beta, int d, T* __restrict scratch) {
+  T mu, rstd, stdv;
+  mean_rstd(z, d, mu, rstd, stdv);
+  T sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+  for (int i = 0; i < d; ++i) {
+    const T xh = (z[i] - mu) * rstd;
+    const T g = (gamma[i] * xh + beta[i] - (xv[i] - xk[i])) * gamma[i];
+    scratch[i] = g;
+    z[i] = xh;
+    sum_g += g;
+    sum_gx += g * xh;
+  }
+  const T scale = rstd / d;
+  for (int i = 0; i < d; ++i) z[i] = scale * (d * scratch[i] - sum_g - z[i] * sum_gx);
+}
+
+// tanh for float without a libm call, so gelu loops vectorise: tanh|x| = (1 − e)/(1 + e), e = exp(−2|x|),
+// exp by Cody–Waite range reduction (y = n·ln2 + r, |r| ≤ ln2/2) and a degree-6 Taylor polynomial for
+// e^r; 2^n assembled in the exponent bits. Absolute error < 1e-7 (the kernels tests compare at 1e-4).
+TTT_INLINE float tanh_fast(float x) {
+  const float a = std::fabs(x);
+  const float y = std::fmax(-2.0f * a, -87.0f);
+  const float n = std::floor(y * 1.44269504088896341f + 0.5f);
+  const float r = (y - n * 0.693359375f) + n * 2.12194440e-4f;
+  const float p =
+      1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
+  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  const float e = p * scale;
+  return std::copysign((1.0f - e) / (1.0f + e), x);
+}
+TTT_INLINE double tanh_fast(double x) { return std::tanh(x); }  // float64 is for tests: exact libm
+
+template <typename T>
+TTT_INLINE T gelu(T x) {
+  return T(0.5) * x * (T(1) + tanh_fast(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)));
+}
+template <typename T>
+TTT_INLINE T gelu_grad(T x) {  // the reference's constants (ops::gelu_tanh_grad)
+  const T t = tanh_fast(T(0.79788456) * x * (T(1) + T(0.044715) * x * x));
+  return T(0.5) * x * ((T(1) - t * t) * (T(0.79788456) + T(0.1070322243) * x * x)) + T(0.5) * (T(1) + t);
+}
+
+// Everything one (sequence, head) needs; pointers already offset to that (b, h).
+template <typename T>
+struct Head {
+  const T *xq, *xk, *xv;  // row t at x + t·row_stride
+  std::int64_t sq, sk, sv;
+  const T* lr;  // lr[t·lr_stride]
+  std::int64_t lr_stride;
+  const T* token_eta;  // [K]
+  const T *gamma, *beta;
+  T* out;  // row t at out + t·out_stride
+  std::int64_t out_stride;
+  T *w1, *b1, *s_w1, *s_b1;  // state: W [din,dout], b [dout], gradient sums
+  T *w2, *b2, *s_w2, *s_b2;  // MLP only
+};
+
+struct Dims {
+  int d, hidden, len, mini_batch;
+  std::int64_t position;
+  bool mlp;
+};
+
+// Scratch for one head's segment (≤ K tokens); one per worker, reused across heads and mini-batches.
+template <typename T>
+struct Scratch {
+  std::vector<T> grad1, grad2, x2, zbar1, x2bar, zbar2, tmp, w2t, back;
+  std::vector<const T*> rows_q, rows_k, rows_x2, rows_x2bar;
+  void reserve(const Dims& dm) {
+    const std::size_t k = dm.mini_batch, d = dm.d, h = dm.hidden;
+    grad1.resize(k * h);
+    grad2.resize(k * d);
+    x2.resize(k * h);
+    zbar1.resize(k * h);
+    x2bar.resize(k * h);
+    zbar2.resize(k * d);
+    tmp.resize(std::max(h, d));
+    if (dm.mlp) {
+      w2t.resize(h * d);
+      back.resize(h);
+    }
+    rows_q.resize(k);
+    rows_k.resize(k);
+    rows_x2.resize(k);
+    rows_x2bar.resize(k);
+  }
+};
+
+// Dual form of one layer for n query rows: zbar[i] = x_i·(W − η_i ΣW) + (b − η_i Σb)
+//   − η_i Σ_{j≤i} lr_j (x_i·x'_j + 1) G_j, with x' the rows the gradients were taken at.
+template <typename T>
+TTT_INLINE void dual_layer(T* __restrict zbar, const T* const* xq, const T* const* xseen, const T* __restrict grad,
+                           int n, int din, int dout, const T* w, const T* b, const T* s_w, const T* s_b, bool has_sums,
+                           const T* tok, const T* lr, std::int64_t lr_stride) {
+  for (int i = 0; i < n; ++i) std::copy(b, b + dout, zbar + static_cast<std::ptrdiff_t>(i) * dout);
+  rows_times(zbar, xq, n, w, din, dout);
+  if (has_sums) {
+    for (int i = 0; i < n; ++i) {
+      T* zi = zbar + static_cast<std::ptrdiff_t>(i) * dout;
+      const T e = -tok[i];
+      axpy(zi, s_b, e, dout);
+      for (int m = 0; m < din; ++m) axpy(zi, s_w + static_cast<std::ptrdiff_t>(m) * dout, e * xq[i][m], dout);
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    T* zi = zbar + static_cast<std::ptrdiff_t>(i) * dout;
+    for (int j = 0; j <= i; ++j) {
+      const T c = tok[i] * lr[j * lr_stride] * (dot(xq[i], xseen[j], din) + T(1));
+      axpy(zi, grad + static_cast<std::ptrdiff_t>(j) * dout, -c, dout);
+    }
+  }
+}
+
+// acc_w += scale·Σ_j lr_j x_jᵀ G_j, acc_b += scale·Σ_j lr_j G_j.
+template <typename T>
+TTT_INLINE void accumulate(T* acc_w, T* acc_b, const T* const* x, const T* __restrict grad, int n, int din, int dout,
+                           const T* lr, std::int64_t lr_stride, T scale) {
+  for (int j = 0; j < n; ++j) {
+    const T a = scale * lr[j * lr_stride];
+    const T* gj = grad + static_cast<std::ptrdiff_t>(j) * dout;
+    axpy(acc_b, gj, a, dout);
+    for (int m = 0; m < din; ++m) axpy(acc_w + static_cast<std::ptrdiff_t>(m) * dout, gj, a * x[j][m], dout);
+  }
+}
+
+template <typename T>
+TTT_INLINE void output_rows(const Head<T>& hd, const T* zbar, int t0, int n, int d) {
+  for (int i = 0; i < n; ++i) {
+    const T* z = zbar + static_cast<std::ptrdiff_t>(i) * d;
+    const T* q = hd.xq + (t0 + i) * hd.sq;
+    T* o = hd.out + (t0 + i) * hd.out_stride;
+    T mu, rstd, stdv;
+    mean_rstd(z, d, mu, rstd, stdv);
+    for (int c = 0; c < d; ++c) o[c] = q[c] + hd.gamma[c] * ((z[c] - mu) * rstd) + hd.beta[c];
+  }
+}
+
+template <typename T>
+TTT_INLINE void run_head(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) {
+  const int d = dm.d, hid = dm.hidden, K = dm.mini_batch;
+  for (int t = 0; t < dm.len;) {
+    const int offset = static_cast<int>((dm.position + t) % K);
+    const int n = std::min(K - offset, dm.len - t);
+    const bool has_sums = offset != 0;  // at a mini-batch boundary the sums are zero by definition
+    const bool closes = offset + n == K;
+    const T* tok = hd.token_eta + offset;
+    const T* lr = hd.lr + t * hd.lr_stride;
+    for (int i = 0; i < n; ++i) {
+      ws.rows_q[i] = hd.xq + (t + i) * hd.sq;
+      ws.rows_k[i] = hd.xk + (t + i) * hd.sk;
+    }
+    const int out1 = dm.mlp ? hid : d;  // width of layer 1's output
+
+    // Gradients at the mini-batch start weights: Z1 = XK·W1 + b1, then LN+L2 backward (through layer 2 for MLP).
+    T* g1 = ws.grad1.data();
+    for (int i = 0; i < n; ++i) std::copy(hd.b1, hd.b1 + out1, g1 + static_cast<std::ptrdiff_t>(i) * out1);
+    rows_times(g1, ws.rows_k.data(), n, hd.w1, d, out1);
+    T* g2 = ws.grad2.data();
+    if (!dm.mlp) {
+      for (int i = 0; i < n; ++i)
+        ln_l2_grad(g1 + static_cast<std::ptrdiff_t>(i) * d, hd.xv + (t + i) * hd.sv, ws.rows_k[i], hd.gamma, hd.beta, d,
+                   ws.tmp.data());
+    } else {
+      T* x2 = ws.x2.data();
+      for (int i = 0; i < n; ++i) {
+        T* z1 = g1 + static_cast<std::ptrdiff_t>(i) * hid;
+        T* x2i = x2 + static_cast<std::ptrdiff_t>(i) * hid;
+        for (int c = 0; c < hid; ++c) x2i[c] = gelu(z1[c]);
+        ws.rows_x2[i] = x2i;
+        T* z2 = g2 + static_cast<std::ptrdiff_t>(i) * d;
+        std::copy(hd.b2, hd.b2 + d, z2);
+      }
+      rows_times(g2, ws.rows_x2.data(), n, hd.w2, hid, d);
+      // G1 = (G2·W2ᵀ) ⊙ gelu'(Z1), overwriting Z1. For several rows, W2ᵀ is laid out once so the product is
+      // row-times-matrix (unit stride, no horizontal sums); for one row (decode) the dots are cheaper.
+      const bool transpose_w2 = n >= 4;
+      if (transpose_w2)
+        for (int c = 0; c < hid; ++c)
+          for (int q = 0; q < d; ++q) ws.w2t[static_cast<std::ptrdiff_t>(q) * hid + c] = hd.w2[static_cast<std::ptrdiff_t>(c) * d + q];
+      for (int i = 0; i < n; ++i) {
+        T* g2i = g2 + static_cast<std::ptrdiff_t>(i) * d;
+        ln_l2_grad(g2i, hd.xv + (t + i) * hd.sv, ws.rows_k[i], hd.gamma, hd.beta, d, ws.tmp.data());
+        T* z1 = g1 + static_cast<std::ptrdiff_t>(i) * hid;
+        for (int c = 0; c < hid; ++c) z1[c] = gelu_grad(z1[c]);
+        if (transpose_w2) {
+          T* back = ws.back.data();
+          std::fill(back, back + hid, T(0));
+          for (int q = 0; q < d; ++q) axpy(back, ws.w2t.data() + static_cast<std::ptrdiff_t>(q) * hid, g2i[q], hid);
+          for (int c = 0; c < hid; ++c) z1[c] *= back[c];
+        } else {
+          for (int c = 0; c < hid; ++c) z1[c] *= dot(g2i, hd.w2 + static_cast<std::ptrdiff_t>(c) * d, d);
+        }
+      }
+    }
+
+    // Outputs, with the sums of this mini-batch's earlier segments (if any) before this segment's are added.
+    if (!dm.mlp) {
+      dual_layer(ws.zbar1.data(), ws.rows_q.data(), ws.rows_k.data(), g1, n, d, d, hd.w1, hd.b1, hd.s_w1, hd.s_b1,
+                 has_sums, tok, lr, hd.lr_stride);
+      output_rows(hd, ws.zbar1.data(), t, n, d);
+    } else {
+      dual_layer(ws.zbar1.data(), ws.rows_q.data(), ws.rows_k.data(), g1, n, d, hid, hd.w1, hd.b1, hd.s_w1, hd.s_b1,
+                 has_sums, tok, lr, hd.lr_stride);
+      for (int i = 0; i < n; ++i) {
+        const T* z = ws.zbar1.data() + static_cast<std::ptrdiff_t>(i) * hid;
+        T* xb = ws.x2bar.data() + static_cast<std::ptrdiff_t>(i) * hid;
+        for (int c = 0; c < hid; ++c) xb[c] = gelu(z[c]);
+        ws.rows_x2bar[i] = xb;
+      }
+      dual_layer(ws.zbar2.data(), ws.rows_x2bar.data(), ws.rows_x2.data(), g2, n, hid, d, hd.w2, hd.b2, hd.s_w2,
+                 hd.s_b2, has_sums, tok, lr, hd.lr_stride);
+      output_rows(hd, ws.zbar2.data(), t, n, d);
+    }
+
+    // State: a whole mini-batch steps the weights directly; otherwise the sums grow (and close if it ends).
+    const T tok_last = hd.token_eta[K - 1];
+    if (closes && !has_sums) {
+      accumulate(hd.w1, hd.b1, ws.rows_k.data(), g1, n, d, out1, lr, hd.lr_stride, -tok_last);
+      if (dm.mlp) accumulate(hd.w2, hd.b2, ws.rows_x2.data(), g2, n, hid, d, lr, hd.lr_stride, -tok_last);
+    } else {
+      accumulate(hd.s_w1, hd.s_b1, ws.rows_k.data(), g1, n, d, out1, lr, hd.lr_stride, T(1));
+      if (dm.mlp) accumulate(hd.s_w2, hd.s_b2, ws.rows_x2.data(), g2, n, hid, d, lr, hd.lr_stride, T(1));
+      if (closes) {
+        auto close = [&](T* w, T* b, T* sw, T* sb, std::int64_t nw, int nb) {
+          for (std::int64_t i = 0; i < nw; ++i) w[i] -= tok_last * sw[i];
+          for (int i = 0; i < nb; ++i) b[i] -= tok_last * sb[i];
+          std::fill(sw, sw + nw, T(0));
+          std::fill(sb, sb + nb, T(0));
+        };
+        close(hd.w1, hd.b1, hd.s_w1, hd.s_b1, static_cast<std::int64_t>(d) * out1, out1);
+        if (dm.mlp) close(hd.w2, hd.b2, hd.s_w2, hd.s_b2, static_cast<std::int64_t>(hid) * d, d);
+      }
+    }
+    t += n;
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TTT_TARGET_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
+#define TTT_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define TTT_HAVE_ISA_VARIANTS 1
+#endif
+
+template <typename T>
+using HeadFn = void (*)(const Head<T>&, const Dims&, Scratch<T>&);
+
+template <typename T>
+void head_generic(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) { run_head(hd, dm, ws); }
+#ifdef TTT_HAVE_ISA_VARIANTS
+template <typename T>
+TTT_TARGET_AVX2 void head_avx2(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) { run_head(hd, dm, ws); }
+template <typename T>
+TTT_TARGET_AVX512 void head_avx512(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) { run_head(hd, dm, ws); }
+#endif
+
+enum class Isa { Generic, Avx2, Avx512 };
+
+Isa detect_isa() {
+#ifdef TTT_HAVE_ISA_VARIANTS
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq"))
+    return Isa::Avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+#endif
+  return Isa::Generic;
+}
+
+const Isa kIsa = detect_isa();
+
+template <typename T>
+HeadFn<T> head_kernel() {
+#ifdef TTT_HAVE_ISA_VARIANTS
+  if (kIsa == Isa::Avx512) return &head_avx512<T>;
+  if (kIsa == Isa::Avx2) return &head_avx2<T>;
+#endif
+  return &head_generic<T>;
+}
+
+// Copy-on-write: the kernel may write `t` in place only if nothing else can see its storage.
+torch::Tensor& owned(torch::Tensor& t, torch::ScalarType dtype) {
+  const bool exclusive = t.is_contiguous() && t.scalar_type() == dtype && t.use_count() == 1 &&
+                         t.storage().use_count() == 1 && t.storage_offset() == 0;
+  if (!exclusive) t = t.to(dtype).contiguous().clone();
+  return t;
+}
+
+template <typename T>
+torch::Tensor run(ops::InnerModel model, ops::InnerState& s, const ChunkInputs& in) {
+  const auto dtype = in.xq.scalar_type();
+  const auto B = in.xq.size(0), H = in.xq.size(1), L = in.xq.size(2), d = in.xq.size(3);
+  const bool mlp = model == ops::InnerModel::MLP;
+  for (auto& w : s.weights) owned(w, dtype);
+  if (s.grad_sums.size() != s.weights.size()) {
+    s.grad_sums.clear();
+    for (const auto& w : s.weights) s.grad_sums.push_back(torch::zeros_like(w));
+  } else {
+    for (auto& g : s.grad_sums) owned(g, dtype);
+  }
+  const auto hidden = mlp ? s.weights[0].size(3) : d;
+  TTT_CHECK(s.weights[0].size(0) == B && s.weights[0].size(1) == H && s.weights[0].size(2) == d,
+            "[ttt_kernels] state W1 ", shape_str(s.weights[0]), " does not match inputs ", shape_str(in.xq));
+  const auto lr = in.lr_eta.to(dtype);
+  const auto tok = in.token_eta.to(dtype).contiguous();
+  const auto gamma = in.ln_weight.to(dtype).contiguous(), beta = in.ln_bias.to(dtype).contiguous();
+  auto out = torch::empty({B, L, H, d}, in.xq.options());
+
+  Dims dm{static_cast<int>(d), static_cast<int>(hidden), static_cast<int>(L), static_cast<int>(in.mini_batch),
+          in.position, mlp};
+  auto base = [](const torch::Tensor& t) { return t.data_ptr<T>(); };
+  auto state_ptr = [&](const std::vector<torch::Tensor>& v, std::size_t i, std::int64_t b, std::int64_t h) -> T* {
+    if (i >= v.size()) return nullptr;
+    return base(v[i]) + (b * H + h) * v[i].size(2) * v[i].size(3);
+  };
+  const HeadFn<T> kernel = head_kernel<T>();
+  at::parallel_for(0, B * H, 1, [&](std::int64_t begin, std::int64_t end) {
+    Scratch<T> ws;
+    ws.reserve(dm);
+    for (auto bh = begin; bh < end; ++bh) {
+      const auto b = bh / H, h = bh % H;
+      Head<T> hd{};
+      hd.xq = base(in.xq) + b * in.xq.stride(0) + h * in.xq.stride(1);
+      hd.xk = base(in.xk) + b * in.xk.stride(0) + h * in.xk.stride(1);
+      hd.xv = base(in.xv) + b * in.xv.stride(0) + h * in.xv.stride(1);
+      hd.sq = in.xq.stride(2);
+      hd.sk = in.xk.stride(2);
+      hd.sv = in.xv.stride(2);
+      hd.lr = base(lr) + b * lr.stride(0) + h * lr.stride(1);
+      hd.lr_stride = lr.stride(2);
+      hd.token_eta = base(tok);
+      hd.gamma = base(gamma) + h * d;
+      hd.beta = base(beta) + h * d;
+      hd.out = base(out) + (b * L * H + h) * d;
+      hd.out_stride = H * d;
+      hd.w1 = state_ptr(s.weights, 0, b, h);
+      hd.b1 = state_ptr(s.weights, 1, b, h);
+      hd.s_w1 = state_ptr(s.grad_sums, 0, b, h);
+      hd.s_b1 = state_ptr(s.grad_sums, 1, b, h);
+      if (mlp) {
+        hd.w2 = state_ptr(s.weights, 2, b, h);
+        hd.b2 = state_ptr(s.weights, 3, b, h);
+        hd.s_w2 = state_ptr(s.grad_sums, 2, b, h);
+        hd.s_b2 = state_ptr(s.grad_sums, 3, b, h);
+      }
+      kernel(hd, dm, ws);
+    }
+  });
+  return out;
+}
+
+}  // namespace
+
+const char* isa_name() {
+  switch (kIsa) {
+    case Isa::Avx512: return "avx512";
+    case Isa::Avx2: return "avx2+fma";
+    default: return "generic";
+  }
+}
+
+torch::Tensor ttt_inner_chunk(ops::InnerModel model, ops::InnerState& state, const ChunkInputs& in) {
+  const std::size_t n_weights = model == ops::InnerModel::Linear ? 2 : 4;
+  TTT_CHECK(state.weights.size() == n_weights, "[ttt_kernels] state has ", state.weights.size(), " weights, expected ",
+            n_weights);
+  TTT_CHECK(in.xq.dim() == 4 && in.xk.sizes() == in.xq.sizes() && in.xv.sizes() == in.xq.sizes(),
+            "[ttt_kernels] xq/xk/xv must share one [B,H,T,d] shape, got ", shape_str(in.xq), " ",
+            shape_str(in.xk), " ", shape_str(in.xv));
+  TTT_CHECK(in.xq.stride(3) == 1 && in.xk.stride(3) == 1 && in.xv.stride(3) == 1,
+            "[ttt_kernels] xq/xk/xv need a contiguous last dim");
+  TTT_CHECK(in.xk.scalar_type() == in.xq.scalar_type() && in.xv.scalar_type() == in.xq.scalar_type(),
+            "[ttt_kernels] xq/xk/xv dtypes differ");
+  TTT_CHECK(in.lr_eta.dim() == 3 && in.lr_eta.size(2) == in.xq.size(2), "[ttt_kernels] lr_eta ",
+            shape_str(in.lr_eta), " does not match xq ", shape_str(in.xq));
+  TTT_CHECK(in.mini_batch > 0 && in.token_eta.dim() == 1 && in.token_eta.size(0) == in.mini_batch,
+            "[ttt_kernels] token_eta ", shape_str(in.token_eta), " must have K = ", in.mini_batch, " entries");
+  TTT_CHECK(in.position >= 0, "[ttt_kernels] negative position ", in.position);
+  if (in.xq.scalar_type() == torch::kDouble) return run<double>(model, state, in);
+  TTT_CHECK(in.xq.scalar_type() == torch::kFloat, "[ttt_kernels] float32 or float64 only, got ", in.xq.scalar_type());
+  return run<float>(model, state, in);
+}
+
+}  // namespace ttt::kernels::cpu

@@ -1,0 +1,25 @@
+#pragma once
+// The one switch between the reference inner loop (ops/, plain differentiable libtorch ops) and the
+// fused CPU kernels (kernels/cpu/). Fused kernels have no autograd: they run only when no gradient is
+// being recorded, so training always goes through the reference path.
+#include <string>
+
+#include <torch/torch.h>
+
+#include "ttt/ops/ttt_inner.h"
+
+namespace ttt::kernels {
+
+enum class Impl { Reference, Fused };
+
+// Process-wide choice (default Fused); the CLI's --kernels / --impl flags set it.
+void set_impl(Impl impl);
+Impl impl();
+Impl parse_impl(const std::string& name);  // "reference" | "fused", else ttt::Error
+const char* impl_name(Impl impl);
+
+// True when a fused kernel exists for `model` and `x` ([B,T,C]: dtype, device, and for TTT-MLP a chunk of at
+// most 64 tokens, where the kernel wins), the process chose Fused, and autograd is off.
+bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x);
+
+}  // namespace ttt::kernels

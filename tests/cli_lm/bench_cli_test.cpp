@@ -1,0 +1,80 @@
+// `ttt bench` as a contract: --json rows carry the documented fields with sane values, the fused and
+// reference kernels are both selectable, and bad requests fail with a clear error and no row.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/run_cli.h"
+
+using ttt::test_support::contains;
+using ttt::test_support::run_cli;
+using ttt::test_support::run_cli_split;
+
+namespace {
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> rows;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+}  // namespace
+
+TEST(BenchCli, JsonRowsCarryTheContractFields) {
+  for (const char* op : {"prefill", "decode", "train_step"}) {
+    for (const char* impl : {"fused", "reference"}) {
+      auto r = run_cli_split(std::string("bench --op ") + op + " --layer ttt-linear --context 40 --d-model 32 --heads 4 "
+                             "--decode-steps 3 --repeats 1 --threads 1 --json --impl " + impl);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      auto rows = json_lines(r.output);
+      ASSERT_EQ(rows.size(), 1u) << r.output;
+      const auto& row = rows[0];
+      for (const char* field : {"op", "scope", "layer", "impl", "context", "batch", "d_model", "heads", "threads",
+                                "seconds", "tokens_per_s", "gflop_per_s"})
+        EXPECT_TRUE(row.contains(field)) << field << " missing in " << row.dump();
+      EXPECT_EQ(row["op"], op);
+      EXPECT_EQ(row["scope"], "layer");
+      EXPECT_EQ(row["context"], 40);
+      EXPECT_EQ(row["d_model"], 32);
+      EXPECT_EQ(row["threads"], 1);
+      // Training always runs the differentiable reference path, and says so.
+      EXPECT_EQ(row["impl"], std::string(op) == "train_step" ? "reference" : impl);
+      EXPECT_GT(row["seconds"].get<double>(), 0.0);
+      EXPECT_GT(row["tokens_per_s"].get<double>(), 0.0);
+      EXPECT_GT(row["gflop_per_s"].get<double>(), 0.0);
+    }
+  }
+}
+
+TEST(BenchCli, AttentionAndMachineRates) {
+  auto r = run_cli_split("bench --op prefill --layer attention --context 24 --d-model 32 --heads 2 --repeats 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json_lines(r.output).at(0)["layer"], "attention");
+  r = run_cli_split("bench --op sgemm --repeats 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(json_lines(r.output).at(0)["gflop_per_s"].get<double>(), 0.1);
+}
+
+TEST(BenchCli, BadRequestsFailClearly) {
+  auto r = run_cli_split("bench --op prefill --layer nonsense --context 16 --json");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.err, "error: [bench]")) << r.err;
+  EXPECT_TRUE(r.output.empty()) << r.output;
+  r = run_cli_split("bench --op prefill --d-model 30 --heads 4 --context 16");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.err, "--d-model")) << r.err;
+  r = run_cli("bench --op nonsense");
+  EXPECT_NE(r.exit_code, 0);
+  r = run_cli("bench --op prefill --impl fast");
+  EXPECT_NE(r.exit_code, 0);
+}
+
+TEST(BenchCli, VersionPrintsTheThreadSetUp) {
+  auto r = run_cli("--version");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "threads ")) << r.output;
+  EXPECT_TRUE(contains(r.output, "kernels fused")) << r.output;
+}
