@@ -41,6 +41,7 @@ void run_bench(const BenchOptions& o) {
                 "decode tok/s", "dual/primal");
   std::stringstream layer_list(o.layers);
   std::string layer;
+  TTT_CHECK(!o.layers.empty(), "[bench] --layers is empty (give linear, mlp and/or attention)");
   while (std::getline(layer_list, layer, ',')) {
     auto config = models::preset(o.preset, layer, layer == "attention" ? "transformer" : o.backbone);
     torch::manual_seed(0);
@@ -89,7 +90,9 @@ void register_bench(CLI::App& app) {
   cmd->add_option("--length", o->length, "Prefill length")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--decode", o->decode, "Decode steps")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--repeats", o->repeats, "Timed repeats (best is reported)")->capture_default_str()->check(CLI::Range(1, 100));
-  cmd->add_option("--threads", o->threads, "Intra-op threads (0: libtorch default)")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Intra-op threads (0: libtorch default)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o] { run_bench(*o); });
 }
