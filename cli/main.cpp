@@ -17,7 +17,8 @@ namespace {
 // first part only. Control bytes from file contents are escaped.
 std::string user_message(const char* what) {
   std::string message = what;
-  if (const auto trace = message.find("Exception raised from "); trace != std::string::npos) message.resize(trace);
+  for (const char* trace_start : {"Exception raised from ", "\nframe #0"})
+    if (const auto trace = message.find(trace_start); trace != std::string::npos) message.resize(trace);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return ttt::printable(message, /*keep_newlines=*/true);
 }

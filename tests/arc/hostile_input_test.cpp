@@ -68,7 +68,7 @@ TEST(HostileArcInput, DeeplyNestedCellIsAnErrorNotACrash) {
             std::string::npos);
   // A nested cell within the limit is still a short, clear message.
   const std::string message = error_of([&] { parse_task(task_with_cell(std::string(300, '[') + std::string(300, ']')), "t", "t.json"); });
-  EXPECT_NE(message.find("train[0].input row 0 column 0 is an array (a list (1 ent...)"), std::string::npos) << message;
+  EXPECT_NE(message.find("train[0].input row 0 column 0 is an array (a list (1 entries)), colors are integers 0-9"), std::string::npos) << message;
   EXPECT_LT(message.size(), 200u);
 }
 
@@ -98,7 +98,8 @@ TEST(HostileArcInput, SymlinkLoopInATaskFolderIsOneProblem) {
   EXPECT_NE(report.problems[1].find("loop.json': Too many levels of symbolic links"), std::string::npos) << report.problems[1];
   EXPECT_EQ(report.tasks, 3u);
   EXPECT_EQ(report.invalid_tasks, 2u);
-  EXPECT_NE(error_of([&] { load_tasks(dir.path.string()); }).find("Too many levels of symbolic links"), std::string::npos);
+  EXPECT_NE(error_of([&] { load_tasks(dir.path.string()); }).find("dangling.json': No such file or directory"),
+            std::string::npos);
 }
 
 // Was read until bad_alloc (~4 GB).
@@ -152,6 +153,7 @@ TEST(HostileArcInput, LeaveTwoOutIsSampledNotEnumerated) {
   options.max_tasks = 20;
   options.memory_budget = std::uint64_t(8) << 20;
   options.augmenters = {Augmenter::rotate(90)};
+  options.max_length = 10;
   // Only tasks with fewer than 399 demonstrations "fit": every leave-one-out task (399) is too long.
   const TaskLength demonstrations = [](const Task& t) { return t.train.size() >= 399 ? 1000 : 1; };
   const TttData data = make_ttt_data(many_small_demos(400), options, demonstrations);

@@ -159,3 +159,14 @@ TEST(CliLmHostile, InitOnAFullDiskKeepsTheOldModelWhole) {
   EXPECT_NE(slurp(out + "/config.json"), config);
   EXPECT_NE(slurp(out + "/model.safetensors"), weights);
 }
+
+// libtorch's allocator failure printed a 5 KB C++ backtrace. A virtual-memory limit makes a 32 GiB request
+// fail on any machine (without touching memory).
+TEST(CliLmHostile, AnAllocationFailureIsOneShortLine) {
+  const CliRun r = run_shell("ulimit -v 8000000; " + ttt::test_support::cli_command(
+                                                         "bench --layers attention --batch 4096 --length 1048576 --repeats 1"));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "error: ")) << r.output;
+  EXPECT_FALSE(contains(r.output, "frame #")) << r.output;
+  EXPECT_LT(r.output.size(), 600u) << r.output;
+}

@@ -319,7 +319,7 @@ TEST(SafetensorsMalformed, CommittedMalformedCheckpointsAreRejected) {
       {"empty.safetensors", "0 bytes, too short"},
       {"short.safetensors", "5 bytes, too short"},
       {"absurd-header-length.safetensors", "header length 18446744073709551615 exceeds"},
-      {"not-json.safetensors", "header is not valid JSON"},
+      {"not-json.safetensors", "header: not valid JSON"},
       {"unknown-dtype.safetensors", "unknown dtype 'Q4'"},
       {"size-mismatch.safetensors", "needs 24 bytes"},
       {"overlap.safetensors", "overlap tensor 'a'"},

@@ -143,9 +143,13 @@ TEST(AtomicFile, AWriteErrorNamesTheReasonAndKeepsTheOldFile) {
   const auto write_over_the_limit = [&] {
     std::signal(SIGXFSZ, SIG_IGN);
     rlimit limit{};
-    limit.rlim_cur = limit.rlim_max = 64;
+    ::getrlimit(RLIMIT_FSIZE, &limit);
+    const rlim_t unlimited = limit.rlim_cur;
+    limit.rlim_cur = 64;
     ::setrlimit(RLIMIT_FSIZE, &limit);
     const std::string message = error_of([&] { ttt::write_file_atomic(path, std::string(1000, 'x')); });
+    limit.rlim_cur = unlimited;  // gtest reads the message from a file, which the limit would cut short
+    ::setrlimit(RLIMIT_FSIZE, &limit);
     std::fprintf(stderr, "%s\n", message.c_str());
     std::exit(message.empty() ? 2 : 0);
   };
