@@ -6,6 +6,7 @@
 #include <iostream>
 #include <new>
 #include <string>
+#include <unistd.h>
 
 #include "commands.h"
 #include "ttt/util/error.h"
@@ -30,7 +31,10 @@ int check_stdout(int status) {
   errno = 0;
   const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) || std::cout.fail();
   if (!failed) return status;
-  const int saved = errno;
+  int saved = errno;
+  // The failing write may have happened long before (a full buffer flushed mid-run) and its errno is gone:
+  // one probe byte to the already broken output recovers the reason (ENOSPC, EIO, ...).
+  if (saved == 0 && ::write(STDOUT_FILENO, "\n", 1) < 0) saved = errno;
   std::fprintf(stderr, "error: writing standard output: %s\n", saved ? std::strerror(saved) : "write failed");
   return status == 0 ? 1 : status;
 }
