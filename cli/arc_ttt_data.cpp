@@ -190,11 +190,11 @@ void register_arc_ttt_data(CLI::App& arc) {
   cmd->add_option("--task", flags->task, "The task file")->required();
   cmd->add_option("--max-tasks", flags->max_tasks, "Cap on the number of tasks (Nmax)")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 24));
+      ->check(CLI::NonNegativeNumber);  // unsigned: "-1" would wrap to 2^64 - 1; 0 is refused below
   CLI::Option* max_length = cmd->add_option(
       "--max-length", flags->max_length,
       "Drop tasks longer than this (default: no limit); length as --format measures it")
-      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40));
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--format", flags->format,
                   "tokens: token count of the compact grid-token serialization; text: character count of the "
                   "paper's text format")

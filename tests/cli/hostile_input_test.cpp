@@ -110,8 +110,7 @@ TEST(CliHostile, NegativeCountsAndSeedsAreRejected) {
   const std::string task = dir.write("t.json", kTask);
   for (const std::string& args :
        {"arc ttt-data --task " + q(task) + " --seed -1", "arc ttt-data --task " + q(task) + " --max-tasks -1",
-        "arc ttt-data --task " + q(task) + " --max-length -5", "arc generate --out " + q(dir.file("g")) + " --seed -1",
-        "arc generate --out " + q(dir.file("g")) + " --max-side 31"}) {
+        "arc ttt-data --task " + q(task) + " --max-length -5", "arc generate --out " + q(dir.file("g")) + " --seed -1"}) {
     const CliRun r = run_cli(args);
     EXPECT_NE(r.exit_code, 0) << args << "\n" << r.output;
     EXPECT_TRUE(contains(r.output, "--")) << args << "\n" << r.output;  // names the flag
