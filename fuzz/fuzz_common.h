@@ -3,6 +3,7 @@
 // other exception, crash, sanitizer report, leak or hang is a finding.
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -27,7 +28,11 @@ void expect_clean(F&& read) {
 
 // A per-process scratch file, for readers that take paths.
 inline std::string scratch_file(const std::string& name, std::string_view bytes) {
-  const std::string path = "/tmp/ttt_fuzz_" + std::to_string(::getpid()) + "_" + name;
+  static const std::string folder = [] {
+    const char* tmp = std::getenv("TMPDIR");  // scripts/fuzz.sh points it at build-fuzz/tmp and empties it
+    return std::string(tmp && *tmp ? tmp : "/tmp");
+  }();
+  const std::string path = folder + "/ttt_fuzz_" + std::to_string(::getpid()) + "_" + name;
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return path;
 }

@@ -18,7 +18,8 @@ status=0
 for target in $targets; do
   corpus="$build/corpus/$target"
   artifacts="$build/artifacts/$target"
-  mkdir -p "$corpus" "$artifacts"
+  mkdir -p "$corpus" "$artifacts" "$build/tmp"
+  export TMPDIR="$PWD/$build/tmp"  # the targets' scratch files, removed after each run
   echo "== fuzz_$target: ${seconds}s"
   # Inputs up to 64 KB: enough for every structure the readers know; -timeout catches hangs, -rss_limit_mb
   # memory blow-ups.
@@ -28,6 +29,7 @@ for target in $targets; do
     echo "   FAILED: see $build/fuzz_$target.log and $artifacts/"
     status=1
   fi
+  rm -f "$build"/tmp/ttt_fuzz_*
   grep -E "^#[0-9]+.*(DONE|pulse|NEW|REDUCE)" "$build/fuzz_$target.log" | tail -1 || true
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$build/fuzz_$target.log" || true
 done

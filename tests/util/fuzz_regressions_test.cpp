@@ -4,6 +4,7 @@
 // sanitizer report).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,7 +37,8 @@ std::size_t replay(const fs::path& folder, const ttt::fuzz::Target& target) {
 
 void remove_scratch_files() {
   const std::string prefix = "ttt_fuzz_" + std::to_string(::getpid()) + "_";
-  for (const auto& entry : fs::directory_iterator("/tmp"))
+  const char* tmp = std::getenv("TMPDIR");
+  for (const auto& entry : fs::directory_iterator(tmp && *tmp ? tmp : "/tmp"))
     if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path());
 }
 
