@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test test-asan fuzz demo bench clean
 all: build
 
 deps:
@@ -17,6 +17,16 @@ build: configure
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# ASan + UBSan build of the project's code in build-asan/, then the whole suite (libtorch as installed).
+test-asan:
+	@JOBS=$(JOBS) bash scripts/test-asan.sh build-asan
+
+# libFuzzer targets of fuzz/ (clang), each run FUZZ_SECONDS on its seed corpus; FUZZ_TARGETS picks some.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= safetensors json task kaggle submission grid_output
+fuzz:
+	@JOBS=$(JOBS) bash scripts/fuzz.sh $(FUZZ_SECONDS) build-fuzz "$(FUZZ_TARGETS)"
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)

@@ -221,7 +221,8 @@ void register_arc_augment(CLI::App& arc) {
   cmd->add_option("--seed", flags->seed,
                   "Seed of the random augmenters (RandomTranslateXY, PermuteColors, PermuteExamples); each task and "
                   "augmenter draws from its own stream, so a file does not depend on what else was selected")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", flags->out, "Write the augmented tasks into this folder (created when missing)");
   cmd->add_flag("--check-inverse", flags->check_inverse,
                 "Check that the invertible augmenters restore every grid (non-invertible ones are skipped)");

@@ -69,11 +69,12 @@ void register_arc_generate(CLI::App& arc) {
       "Write ARC-format training tasks drawn from the generator families (re-arc style): each task has its own "
       "rule parameters, 3-5 demonstrations and one test pair. Same seed, same files.");
   cmd->add_option("--families", flags->families, "Comma-separated family names, or all")->capture_default_str();
+  // Signed counts and sides: the generator's own checks name the rule ("must be positive", "max side 31").
   cmd->add_option("--per-family", flags->per_family, "Tasks per family")->capture_default_str();
   cmd->add_option("--min-side", flags->min_side, "Smallest input side")->capture_default_str();
   cmd->add_option("--max-side", flags->max_side, "Largest side of any grid (at most 30)")->capture_default_str();
   cmd->add_option("--demos", flags->demos, "Demonstrations per task: a count or a range lo-hi")->capture_default_str();
-  cmd->add_option("--seed", flags->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "Random seed")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", flags->out, "Output folder (created when missing)");
   cmd->add_flag("--list", flags->list, "List the families and exit");
   cmd->callback([flags] { run_arc_generate(*flags); });

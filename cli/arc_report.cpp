@@ -11,6 +11,7 @@
 #include "ttt/arc/search/solver.h"
 #include "ttt/arc/submission.h"
 #include "ttt/arc/task_io.h"
+#include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
 
 namespace ttt::cli {
@@ -26,6 +27,8 @@ struct ReportFlags {
 };
 
 void run_arc_report(const ReportFlags& flags) {
+  check_output_is_not_input("arc report", "--out", flags.out,
+                            {{"--tasks", flags.tasks}, {"--submission", flags.submission}, {"--solutions", flags.solutions}});
   arc::ReportInput input;
   input.title = flags.title;
   input.tasks = arc::load_tasks(flags.tasks);

@@ -13,6 +13,7 @@
 #include "ttt/arc/scoring.h"
 #include "ttt/arc/submission.h"
 #include "ttt/util/error.h"
+#include "ttt/util/printable.h"
 
 namespace ttt::cli {
 namespace {
@@ -35,7 +36,7 @@ void print_summary(const arc::ScoreReport& report) {
   std::string wrong_ids;
   for (const arc::TaskScore& task : report.tasks) {
     if (task.correct()) continue;
-    if (wrong++ < kMaxListedLines) wrong_ids += (wrong_ids.empty() ? "" : " ") + task.task_id;
+    if (wrong++ < kMaxListedLines) wrong_ids += (wrong_ids.empty() ? "" : " ") + printable(task.task_id);
   }
   if (wrong > 0)
     std::printf("wrong tasks: %s%s\n", wrong_ids.c_str(),
@@ -43,7 +44,7 @@ void print_summary(const arc::ScoreReport& report) {
   if (report.notes.empty()) return;
   std::printf("notes:\n");
   const std::size_t shown = std::min(report.notes.size(), kMaxListedLines);
-  for (std::size_t i = 0; i < shown; ++i) std::printf("  %s\n", report.notes[i].c_str());
+  for (std::size_t i = 0; i < shown; ++i) std::printf("  %s\n", printable(report.notes[i]).c_str());
   if (report.notes.size() > shown)
     std::printf("  ... and %zu more (--json lists them all)\n", report.notes.size() - shown);
 }

@@ -18,6 +18,7 @@
 #include "ttt/arc/text_format.h"
 #include "ttt/arc/ttt_data.h"
 #include "ttt/util/error.h"
+#include "ttt/util/printable.h"
 
 namespace ttt::cli {
 namespace {
@@ -104,6 +105,12 @@ void run_arc_ttt_data(const TttDataFlags& flags) {
 
   const arc::TttData data = arc::make_ttt_data(task, options, length);
   const StageCounts counts = stage_counts(data, options);
+  if (data.stats.skipped_for_memory > 0)
+    std::fprintf(stderr,
+                 "note: task '%s' has %zu demonstrations; %zu base tasks were left out (a seeded random subset is "
+                 "built) to stay within the %llu MiB the stages may hold\n",
+                 printable(task.id).c_str(), task.train.size(), data.stats.skipped_for_memory,
+                 static_cast<unsigned long long>(options.memory_budget >> 20));
 
   std::size_t written = 0, removed = 0;
   if (!flags.out.empty()) {
@@ -140,6 +147,7 @@ void run_arc_ttt_data(const TttDataFlags& flags) {
     j["leave_two_out_fitting"] = counts.leave_two_out_fitting;
     j["leave_two_out_fill"] = counts.leave_two_out_fill;
     j["final"] = counts.final_count;
+    j["skipped_for_memory"] = data.stats.skipped_for_memory;
     if (!flags.out.empty()) {
       j["out"] = flags.out;
       j["written"] = written;
@@ -180,10 +188,13 @@ void register_arc_ttt_data(CLI::App& arc) {
       "at --max-tasks, filled up from leave-two-out) and print the count after each stage. With --out, write the "
       "final tasks as DIR/<id>-ttt-<k>.json (k from 0; such files from an earlier, larger run are removed).");
   cmd->add_option("--task", flags->task, "The task file")->required();
-  cmd->add_option("--max-tasks", flags->max_tasks, "Cap on the number of tasks (Nmax)")->capture_default_str();
+  cmd->add_option("--max-tasks", flags->max_tasks, "Cap on the number of tasks (Nmax)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);  // unsigned: "-1" would wrap to 2^64 - 1; 0 is refused below
   CLI::Option* max_length = cmd->add_option(
       "--max-length", flags->max_length,
-      "Drop tasks longer than this (default: no limit); length as --format measures it");
+      "Drop tasks longer than this (default: no limit); length as --format measures it")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--format", flags->format,
                   "tokens: token count of the compact grid-token serialization; text: character count of the "
                   "paper's text format")
@@ -193,7 +204,8 @@ void register_arc_ttt_data(CLI::App& arc) {
                   "ttt (the spec's 23), all, or a comma-separated list of names or aliases (`ttt arc augment --list`)")
       ->capture_default_str();
   cmd->add_option("--seed", flags->seed, "Random seed (translations, color maps, demonstration orders, the cut)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", flags->out, "Write the final tasks into this folder (created when missing)");
   cmd->add_flag("--json", flags->json,
                 "Print one JSON object of the counts: leave_one_out, augmented, with_permuted_copies, deduplicated, "

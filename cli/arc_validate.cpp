@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "ttt/arc/task_io.h"
 #include "ttt/util/error.h"
+#include "ttt/util/printable.h"
 
 namespace ttt::cli {
 namespace {
@@ -28,7 +29,8 @@ void run_arc_validate(const ValidateOptions& options) {
     total.solution_entries += report.solution_entries;
     total.problems.insert(total.problems.end(), report.problems.begin(), report.problems.end());
   }
-  for (const auto& problem : total.problems) std::printf("%s\n", problem.c_str());
+  // Problems quote task ids and keys from the files: escape control bytes before they reach a terminal.
+  for (const auto& problem : total.problems) std::printf("%s\n", printable(problem).c_str());
   const std::string solutions =
       total.solution_entries > 0 ? str(", solutions for ", total.solution_entries, " tasks") : std::string();
   if (total.problems.empty()) {

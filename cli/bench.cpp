@@ -357,6 +357,7 @@ void run_model_table(const BenchOptions& o) {
   if (!o.json)
     std::printf("# %s\n%-10s %-11s %6s %6s %14s %14s %14s\n", kernels::thread_setup().c_str(), "layer", "backbone",
                 "B", "L", "prefill tok/s", "decode tok/s", "dual/primal");
+  TTT_CHECK(!o.layers.empty(), "[bench] --layers is empty (give linear, mlp, attention and/or mamba)");
   for (const auto& layer : split(o.layers)) {
     auto config = models::preset(o.preset.empty() ? "small" : o.preset, layer,
                                  layer == "attention" ? "transformer" : o.backbone);
@@ -438,7 +439,7 @@ void register_bench(CLI::App& app) {
   cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--repeats", o->repeats, "Timed repeats (best is reported)")->capture_default_str()->check(CLI::Range(1, 100));
   cmd->add_option("--threads", o->threads, "Threads for libtorch and OpenBLAS (0: the start-up default)")
-      ->capture_default_str()->check(CLI::Range(0, 4096));
+      ->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_flag("--json", o->json, "One JSON object per line");
   cmd->callback([o] { run_bench(*o); });
 }

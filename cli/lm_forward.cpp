@@ -7,6 +7,7 @@
 #include "ttt/io/safetensors_torch.h"
 #include "ttt/models/weights.h"
 #include "ttt/ops/tensor_format.h"
+#include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
 
 namespace ttt::cli {
@@ -19,10 +20,13 @@ struct ForwardOptions {
 };
 
 void run_forward(const ForwardOptions& o) {
+  check_output_is_not_input("lm forward", "--logits-out", o.logits_out,
+                            {{"--config", o.model.config}, {"--weights", o.model.weights}, {"--ids-file", o.model.ids_file}});
   auto ids = read_token_ids(o.model.ids, o.model.ids_file);
   auto model = models::load_model(o.model.config, o.model.weights);
   torch::NoGradGuard no_grad;
   auto logits = model->forward(ids).logits;  // [B,T,V]
+  check_finite_logits(logits, o.model);
   auto last = logits.select(1, logits.size(1) - 1);
   auto probs = torch::softmax(last.to(torch::kDouble), -1);
   const auto k = std::min<long long>(o.top, last.size(-1));
@@ -48,7 +52,8 @@ void register_lm_forward(CLI::App& lm) {
   auto* cmd = lm.add_subcommand("forward", "One forward pass: print the last position's top tokens");
   add_model_input_flags(*cmd, o->model);
   cmd->add_option("--top", o->top, "How many top tokens to print")->capture_default_str()->check(CLI::Range(1, 1000));
-  cmd->add_option("--logits-out", o->logits_out, "Write all logits [B,T,V] to this .safetensors file");
+  cmd->add_option("--logits-out", o->logits_out, "Write all logits [B,T,V] to this .safetensors file")
+      ->check(NonEmptyPath);
   cmd->callback([o] { run_forward(*o); });
 }
 

@@ -4,7 +4,10 @@
 #include <memory>
 
 #include "commands.h"
+#include "ttt/io/safetensors_torch.h"
 #include "ttt/models/weights.h"
+#include "ttt/util/atomic_file.h"
+#include "ttt/util/error.h"
 
 namespace ttt::cli {
 namespace {
@@ -28,9 +31,20 @@ void run_init(const InitOptions& o) {
   auto config = models::preset(o.preset, o.layer_type, o.backbone);
   torch::manual_seed(o.seed);
   models::CausalLM model(config);
-  std::filesystem::create_directories(o.out);
-  models::save_config(o.out + "/config.json", config);
-  models::save_weights(o.out + "/model.safetensors", model, {{"preset", o.preset}, {"seed", std::to_string(o.seed)}});
+  std::error_code ec;
+  TTT_CHECK(!std::filesystem::exists(o.out, ec) || std::filesystem::is_directory(o.out, ec), "[lm init] --out '",
+            o.out, "' exists and is not a folder");
+  std::filesystem::create_directories(o.out, ec);
+  TTT_CHECK(!ec, "[lm init] cannot create the folder '", o.out, "': ", ec.message());
+  // Both files are serialized, then written as temporaries, then renamed: a full disk or an interrupt leaves
+  // the old model (both files) in place, never a new config beside old weights.
+  const std::string config_text = models::config_to_json(config).dump(2) + "\n";
+  io::SafetensorsFile weights;
+  weights.metadata = {{"preset", o.preset}, {"seed", std::to_string(o.seed)}};
+  for (auto& item : model->named_parameters()) weights.tensors.push_back(io::from_tensor(item.key(), item.value()));
+  const std::string weights_path = o.out + "/model.safetensors";
+  const std::string weights_bytes = io::serialize_safetensors(weights, weights_path);
+  write_files_atomic({{o.out + "/config.json", config_text}, {weights_path, weights_bytes}});
   long long params = 0;
   for (const auto& p : model->parameters()) params += p.numel();
   // A Mamba model has no TTT backbone switches: its own block is the Mamba paper's.
@@ -51,7 +65,7 @@ void register_lm_init(CLI::App& lm) {
       ->capture_default_str()->check(CLI::IsMember({"linear", "mlp", "attention", "mamba"}));
   cmd->add_option("--backbone", o->backbone, "transformer or mamba (ignored by --layer-type mamba)")
       ->capture_default_str()->check(CLI::IsMember({"transformer", "mamba"}));
-  cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", o->out, "Output folder")->required();
   cmd->callback([o] { run_init(*o); });
 }

@@ -16,6 +16,9 @@ struct ParityOptions {
 };
 
 void run_parity(const ParityOptions& o) {
+  // NaN would make every comparison fail silently "ok"-less, inf would accept anything.
+  TTT_CHECK(std::isfinite(o.tolerance) && o.tolerance >= 0, "[parity] --tolerance must be a finite number >= 0, got ",
+            o.tolerance);
   const auto names = eval::list_reference_fixtures(o.fixtures);
   TTT_CHECK(!names.empty(), "[parity] no <name>.safetensors + <name>.config.json pairs in '", o.fixtures, "'");
   std::printf("%-22s %5s %5s %9s %12s %12s %12s %12s\n", "fixture", "B", "L", "P+D", "logits", "hidden", "prefill",

@@ -1,11 +1,13 @@
 #include "token_ids.h"
 
 #include <cerrno>
+#include <cctype>
 #include <cstdlib>
 #include <sstream>
 
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
+#include "ttt/util/printable.h"
 
 namespace ttt::cli {
 
@@ -19,24 +21,42 @@ void add_model_input_flags(CLI::App& cmd, ModelInputFlags& flags) {
   ids->excludes(file);
 }
 
+// Ids are separated by whitespace and/or one comma: "1,2 3, 4" is fine; "1,,2", ",1" and "1," have an
+// empty id and are refused, as is anything but decimal digits (NUL bytes, signs, letters).
 std::vector<long long> parse_id_list(const std::string& text, const std::string& where) {
   std::vector<long long> ids;
-  std::string token;
-  std::istringstream in(text);
-  while (in >> token) {
-    std::stringstream parts(token);
-    std::string part;
-    while (std::getline(parts, part, ',')) {
-      if (part.empty()) continue;
+  bool comma_pending = false;  // a comma since the last id: another one (or the end) means an empty id
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
+      ++i;
+    } else if (c == ',') {
+      TTT_CHECK(!ids.empty() && !comma_pending, "[ids] ", where, ": empty token id (a comma ",
+                ids.empty() ? "before the first id" : "after a comma", ")");
+      comma_pending = true;
+      ++i;
+    } else {
+      std::size_t end = i;
+      while (end < text.size() && text[end] != ',' && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+      const std::string part = text.substr(i, end - i);
+      TTT_CHECK(part.find_first_not_of("0123456789") == std::string::npos, "[ids] ", where, ": '", printable(part),
+                "' is not an integer token id (ids are non-negative decimal integers)");
       errno = 0;
-      char* end = nullptr;
-      const long long v = std::strtoll(part.c_str(), &end, 10);
-      TTT_CHECK(errno == 0 && end && *end == '\0', "[ids] ", where, ": '", part, "' is not an integer token id");
-      TTT_CHECK(v >= 0, "[ids] ", where, ": negative token id ", v);
+      const long long v = std::strtoll(part.c_str(), nullptr, 10);
+      TTT_CHECK(errno == 0, "[ids] ", where, ": token id ", part, " is too large");
       ids.push_back(v);
+      comma_pending = false;
+      i = end;
     }
   }
+  TTT_CHECK(!comma_pending, "[ids] ", where, ": empty token id (a comma after the last id)");
   return ids;
+}
+
+void check_finite_logits(const torch::Tensor& logits, const ModelInputFlags& flags) {
+  TTT_CHECK(torch::isfinite(logits).all().item<bool>(), "[lm] the model computed non-finite logits (NaN or Inf): "
+            "check the weights in '", flags.weights, "' and the config '", flags.config, "' for NaN/Inf or extreme values");
 }
 
 torch::Tensor read_token_ids(const std::string& ids_flag, const std::string& ids_file) {

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ttt/util/atomic_file.h"
@@ -205,10 +207,10 @@ std::vector<Malformed> malformed_cases() {
       {"absurd header length", u64_le(0xFFFFFFFFFFFFFFFFull) + "{}",
        {"header length 18446744073709551615 exceeds"}},
       {"header length 2^63", u64_le(1ull << 63) + "{}", {"header length 9223372036854775808 exceeds"}},
-      {"empty header", raw_file(""), {"header is not valid JSON"}},
-      {"non-JSON header", raw_file("{not json"), {"header is not valid JSON"}},
-      {"trailing garbage after JSON", raw_file("{} x"), {"header is not valid JSON"}},
-      {"invalid UTF-8 in header", raw_file("{\"\xff\":1}"), {"header is not valid JSON"}},
+      {"empty header", raw_file(""), {"header: not valid JSON"}},
+      {"non-JSON header", raw_file("{not json"), {"header: not valid JSON"}},
+      {"trailing garbage after JSON", raw_file("{} x"), {"header: not valid JSON"}},
+      {"invalid UTF-8 in header", raw_file("{\"\xff\":1}"), {"header: not valid JSON"}},
       {"JSON array header", raw_file("[1,2]"), {"header must be a JSON object, got an array"}},
       {"entry not an object", raw_file(R"({"w":[1]})"), {"tensor 'w'", "entry must be an object"}},
       {"unknown dtype", raw_file("{" + entry("w", "F8_E4M3", "[1]", "[0,1]") + "}", "x"),
@@ -265,9 +267,9 @@ std::vector<Malformed> malformed_cases() {
       {"unexpected field", raw_file(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":0}})", "xxxx"),
        {"tensor 'w'", "unexpected field \"x\""}},
       {"duplicate tensor key", raw_file("{" + entry("w", "U8", "[1]", "[0,1]") + "," + entry("w", "U8", "[1]", "[1,2]") + "}", "xx"),
-       {"key 'w' twice"}},
+       {"header: the key \"w\" appears twice"}},
       {"duplicate nested key", raw_file(R"({"w":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}})", "x"),
-       {"key 'dtype' twice"}},
+       {"header: the key \"dtype\" appears twice"}},
       {"BOOL byte not 0 or 1", raw_file("{" + entry("m", "BOOL", "[3]", "[0,3]") + "}", std::string("\x01\x00\x02", 3)),
        {"tensor 'm'", "BOOL element 2 is 2"}},
       {"truncated file", raw_file("{" + ok_w + "}", std::string(10, 'x')),
@@ -317,7 +319,7 @@ TEST(SafetensorsMalformed, CommittedMalformedCheckpointsAreRejected) {
       {"empty.safetensors", "0 bytes, too short"},
       {"short.safetensors", "5 bytes, too short"},
       {"absurd-header-length.safetensors", "header length 18446744073709551615 exceeds"},
-      {"not-json.safetensors", "header is not valid JSON"},
+      {"not-json.safetensors", "header: not valid JSON"},
       {"unknown-dtype.safetensors", "unknown dtype 'Q4'"},
       {"size-mismatch.safetensors", "needs 24 bytes"},
       {"overlap.safetensors", "overlap tensor 'a'"},
@@ -402,4 +404,35 @@ TEST(SafetensorsMalformed, CorruptedBytesGiveTttErrorOrAFile) {
       bytes[i] = static_cast<char>(value);
       attempt(bytes);
     }
+}
+
+// Regression (hostile-input sweep): a header with 10^5 tensors took 137 s. Parsing it must stay well under a
+// second per 10^5 entries (here: a few seconds allowed for a loaded machine and sanitizer builds).
+TEST(SafetensorsHostile, AHeaderWithManyTensorsParsesInLinearishTime) {
+  constexpr int kTensors = 100000;
+  std::string header = "{";
+  for (int i = 0; i < kTensors; ++i)
+    header += (i ? "," : "") + entry("t" + std::to_string(i), "U8", "[1]", "[" + std::to_string(i) + "," + std::to_string(i + 1) + "]");
+  header += "}";
+  const auto start = std::chrono::steady_clock::now();
+  const SafetensorsFile file = ttt::io::parse_safetensors(raw_file(header, std::string(kTensors, '\1')), "many");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(file.tensors.size(), static_cast<std::size_t>(kTensors));
+  EXPECT_LT(seconds, 15.0);
+}
+
+// Deep nesting in a header is refused before parsing (no recursion on hostile depth).
+TEST(SafetensorsHostile, DeepHeaderIsRefused) {
+  const std::string deep = "{\"__metadata__\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  expect_error([&] { ttt::io::parse_safetensors(raw_file(deep), "deep"); }, {"[safetensors] deep: header: JSON nested more than 512"});
+}
+
+// A device or a writerless FIFO as a checkpoint: refused or empty at once, never read forever or blocking.
+TEST(SafetensorsHostile, DevicesAndFifos) {
+  expect_error([] { ttt::io::read_safetensors("/dev/zero"); }, {"'/dev/zero' is a character device"});
+  const fs::path dir = fresh_temp_dir("ttt_safetensors_fifo");
+  const std::string fifo = (dir / "pipe.safetensors").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  expect_error([&] { ttt::io::read_safetensors(fifo); }, {fifo, "0 bytes, too short"});
+  fs::remove_all(dir);
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ttt/util/error.h"
+#include "ttt/util/json_parse.h"
 
 namespace ttt::arc {
 const char* json_kind(const nlohmann::json& j) {
@@ -18,8 +19,9 @@ const char* json_kind(const nlohmann::json& j) {
 
 namespace {
 
+// Never dumps a container whole (a hostile cell may be a huge or deep array).
 std::string cell_text(const nlohmann::json& j) {
-  std::string text = j.dump();
+  std::string text = json_brief(j);
   if (text.size() > 20) text = text.substr(0, 17) + "...";
   return text;
 }

@@ -1,19 +1,11 @@
 #include "ttt/arc/json_text.h"
 
-#include "ttt/util/error.h"
+#include "ttt/util/json_parse.h"
 
 namespace ttt::arc {
 
 nlohmann::json parse_json_text(std::string_view text, const std::string& source) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() starts with "[json.exception.parse_error.101] "; the rest names line and column.
-    std::string detail = e.what();
-    if (const auto close = detail.find("] "); detail.rfind("[json.", 0) == 0 && close != std::string::npos)
-      detail = detail.substr(close + 2);
-    fail("[arc] ", source, ": not valid JSON: ", detail);
-  }
+  return parse_json_checked(text, "arc", source);
 }
 
 const char* json_kind_name(const nlohmann::json& j) {

@@ -11,6 +11,7 @@
 #include "ttt/arc/grid_json.h"
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
+#include "ttt/util/json_parse.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -52,17 +53,7 @@ class ProblemSink {
   std::size_t count_ = 0;
 };
 
-json parse_json(std::string_view text, const std::string& source) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // nlohmann's message starts with "[json.exception.parse_error.101] "; keep the readable part.
-    std::string message = e.what();
-    const auto bracket = message.find("] ");
-    if (message.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) message = message.substr(bracket + 2);
-    fail(kPrefix, source, ": not valid JSON: ", message);
-  }
-}
+json parse_json(std::string_view text, const std::string& source) { return parse_json_checked(text, "arc", source); }
 
 // Reads train or test. Demonstrations need outputs; test outputs are optional (absent or null).
 void read_examples(const json& task_json, const char* key, bool demonstrations, const std::string& where,
@@ -159,11 +150,25 @@ std::vector<Task> tasks_from_challenges(const json& j, const std::string& path) 
   return tasks;  // nlohmann::json objects iterate in key order, so tasks are sorted by id
 }
 
-// *.json regular files directly inside `dir`, sorted by stem (= task id).
+// *.json files directly inside `dir`, sorted by stem (= task id): regular files, and entries whose type cannot
+// be determined (a symlink loop, a dangling link), which then fail on reading with one problem line each
+// instead of aborting the whole folder. Sub-folders and devices named *.json are skipped.
 std::vector<std::string> json_files_in(const std::string& dir) {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  TTT_CHECK(!ec, kPrefix, "cannot list the folder '", dir, "': ", ec.message());
+  for (; it != end; it.increment(ec)) {
+    TTT_CHECK(!ec, kPrefix, "cannot list the folder '", dir, "': ", ec.message());
+    if (it->path().extension() != ".json") continue;
+    std::error_code type_ec;
+    const bool regular = it->is_regular_file(type_ec);
+    if (regular || type_ec || it->is_symlink(type_ec)) {
+      std::error_code exists_ec;
+      if (!regular && fs::exists(it->path(), exists_ec)) continue;  // a link to a folder or device
+      files.push_back(it->path());
+    }
+  }
   std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a.stem() < b.stem(); });
   std::vector<std::string> out;
   for (const auto& f : files) out.push_back(f.string());

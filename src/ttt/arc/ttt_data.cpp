@@ -1,5 +1,7 @@
 #include "ttt/arc/ttt_data.h"
 
+#include <algorithm>
+#include <set>
 #include <unordered_set>
 #include <utility>
 
@@ -17,7 +19,90 @@ enum Stage : std::uint64_t {
   kAugmentLeaveTwoOut,
   kCopiesLeaveTwoOut,
   kCutLeaveTwoOut,
+  kSampleLeaveOneOut,
+  kSampleLeaveTwoOut,
 };
+
+// Upper bound on the bytes one example takes once augmented (IncreaseResolution quadruples a grid, but
+// no kept grid exceeds 30x30) in a Grid (plus its bookkeeping).
+std::uint64_t example_bytes(const Example& e) {
+  auto grid_bytes = [](const Grid& g) {
+    return std::min<std::uint64_t>(4 * g.cells().size(), kMaxGridSide * kMaxGridSide) + 64;
+  };
+  return grid_bytes(e.input) + (e.output ? grid_bytes(*e.output) : 0);
+}
+
+// How many base tasks, each holding about `task_bytes`, fit in the budget after steps 2-3 multiply them.
+std::uint64_t bases_within_budget(std::uint64_t task_bytes, const TttDataOptions& options) {
+  const std::uint64_t per_base = std::max<std::uint64_t>(1, task_bytes) * (options.augmenters.size() + 1) * 2;
+  return std::max<std::uint64_t>(1, options.memory_budget / per_base);
+}
+
+// `keep` distinct indices of [0, total), ascending; all of them when keep >= total. Floyd's algorithm: no
+// array of size `total` (which may be N^2).
+std::vector<std::uint64_t> sample_indices(std::uint64_t total, std::uint64_t keep, std::uint64_t seed) {
+  std::vector<std::uint64_t> out;
+  if (keep >= total) {
+    for (std::uint64_t i = 0; i < total; ++i) out.push_back(i);
+    return out;
+  }
+  DeterministicRng rng(seed);
+  std::set<std::uint64_t> chosen;
+  for (std::uint64_t j = total - keep; j < total; ++j) {
+    const std::uint64_t t = rng.below(static_cast<std::size_t>(j + 1));
+    chosen.insert(chosen.count(t) ? j : t);
+  }
+  return {chosen.begin(), chosen.end()};
+}
+
+Task leave_one_out_task(const Task& task, std::size_t i) {
+  Task t;
+  t.id = str(task.id, "/loo", i);
+  for (std::size_t k = 0; k < task.train.size(); ++k)
+    if (k != i) t.train.push_back(task.train[k]);
+  t.test.push_back(task.train[i]);
+  return t;
+}
+
+Task leave_two_out_task(const Task& task, std::size_t i, std::size_t j) {
+  Task t;
+  t.id = str(task.id, "/l2o", i, "-", j);
+  for (std::size_t k = 0; k < task.train.size(); ++k)
+    if (k != i && k != j) t.train.push_back(task.train[k]);
+  t.test.push_back(task.train[i]);
+  return t;
+}
+
+// The bases make_ttt_data uses: all of them, or a seeded subset when they would not fit memory_budget.
+std::vector<Task> budgeted_leave_one_out(const Task& task, const TttDataOptions& options, std::size_t* skipped) {
+  const std::uint64_t n = task.train.size();
+  if (n < 2) return {};
+  std::uint64_t bytes = 0;
+  for (const Example& e : task.train) bytes += example_bytes(e);
+  const auto chosen =
+      sample_indices(n, bases_within_budget(bytes, options), derive_seed(options.seed, kSampleLeaveOneOut));
+  *skipped += n - chosen.size();
+  std::vector<Task> out;
+  for (std::uint64_t i : chosen) out.push_back(leave_one_out_task(task, i));
+  return out;
+}
+
+std::vector<Task> budgeted_leave_two_out(const Task& task, const TttDataOptions& options, std::size_t* skipped) {
+  const std::uint64_t n = task.train.size();
+  if (n < 3) return {};
+  std::uint64_t bytes = 0;
+  for (const Example& e : task.train) bytes += example_bytes(e);
+  const std::uint64_t pairs = n * (n - 1);  // ordered (i, j != i), numbered i * (n - 1) + (j < i ? j : j - 1)
+  const auto chosen =
+      sample_indices(pairs, bases_within_budget(bytes, options), derive_seed(options.seed, kSampleLeaveTwoOut));
+  *skipped += pairs - chosen.size();
+  std::vector<Task> out;
+  for (std::uint64_t p : chosen) {
+    const std::size_t i = p / (n - 1), r = p % (n - 1);
+    out.push_back(leave_two_out_task(task, i, r < i ? r : r + 1));
+  }
+  return out;
+}
 
 void append_grid(std::string& key, const Grid& g) {
   key += str(g.height(), "x", g.width(), ":");
@@ -71,14 +156,7 @@ std::vector<Task> leave_one_out_tasks(const Task& task) {
   const std::size_t n = task.train.size();
   std::vector<Task> out;
   if (n < 2) return out;
-  for (std::size_t i = 0; i < n; ++i) {
-    Task t;
-    t.id = str(task.id, "/loo", i);
-    for (std::size_t k = 0; k < n; ++k)
-      if (k != i) t.train.push_back(task.train[k]);
-    t.test.push_back(task.train[i]);
-    out.push_back(std::move(t));
-  }
+  for (std::size_t i = 0; i < n; ++i) out.push_back(leave_one_out_task(task, i));
   return out;
 }
 
@@ -87,15 +165,8 @@ std::vector<Task> leave_two_out_tasks(const Task& task) {
   std::vector<Task> out;
   if (n < 3) return out;
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j == i) continue;
-      Task t;
-      t.id = str(task.id, "/l2o", i, "-", j);
-      for (std::size_t k = 0; k < n; ++k)
-        if (k != i && k != j) t.train.push_back(task.train[k]);
-      t.test.push_back(task.train[i]);
-      out.push_back(std::move(t));
-    }
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i) out.push_back(leave_two_out_task(task, i, j));
   return out;
 }
 
@@ -147,7 +218,7 @@ std::vector<Task> with_permuted_copies(const std::vector<Task>& tasks, Determini
 
 TttData make_ttt_data(const Task& task, const TttDataOptions& options, const TaskLength& length) {
   TttData data;
-  const std::vector<Task> leave_one_out = leave_one_out_tasks(task);
+  const std::vector<Task> leave_one_out = budgeted_leave_one_out(task, options, &data.stats.skipped_for_memory);
   data.stats.leave_one_out = leave_one_out.size();
   std::vector<Task> primary = expand_and_filter(leave_one_out, options, length, kAugmentLeaveOneOut, kCopiesLeaveOneOut,
                                                 &data.stats.augmented, &data.stats.with_copies);
@@ -157,7 +228,7 @@ TttData make_ttt_data(const Task& task, const TttDataOptions& options, const Tas
 
   // Fill up (or, when no leave-one-out task fits, fill entirely) from leave-two-out.
   if (data.tasks.size() < options.max_tasks && (options.fill_with_leave_two_out || data.tasks.empty())) {
-    const std::vector<Task> leave_two_out = leave_two_out_tasks(task);
+    const std::vector<Task> leave_two_out = budgeted_leave_two_out(task, options, &data.stats.skipped_for_memory);
     data.stats.leave_two_out = leave_two_out.size();
     std::vector<Task> reserve =
         expand_and_filter(leave_two_out, options, length, kAugmentLeaveTwoOut, kCopiesLeaveTwoOut, nullptr, nullptr);

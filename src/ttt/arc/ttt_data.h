@@ -24,6 +24,13 @@ namespace ttt::arc {
 // would quadruple a side and almost never fit in 30). 23 augmenters.
 std::vector<Augmenter> ttt_augmenters();
 
+// The stages hold every base task (N−1 demonstrations each) times (augmenters + 1) times 2 (the permuted
+// copies) before the cap applies: a task with 1000 small demonstrations would need gigabytes. make_ttt_data
+// estimates that size first (each grid counted at its largest augmented size, at most 30x30, plus 64 bytes)
+// and, over the budget, builds only a seeded random subset of the base tasks. Ordinary ARC tasks (up to
+// ~20 demonstrations) stay far below it and are unaffected.
+constexpr std::uint64_t kTttDataMemoryBudget = std::uint64_t(512) << 20;
+
 struct TttDataOptions {
   std::size_t max_tasks = 250;     // Nmax
   std::size_t max_length = 8192;   // a task is kept when length(task) ≤ max_length
@@ -31,6 +38,8 @@ struct TttDataOptions {
   std::vector<Augmenter> augmenters = ttt_augmenters();
   bool permuted_copies = true;         // step 3
   bool fill_with_leave_two_out = true; // step 4's reserve
+  // Bound on the bytes the stages may hold (estimated before anything is built, see make_ttt_data).
+  std::uint64_t memory_budget = kTttDataMemoryBudget;
 };
 
 struct TttDataStats {
@@ -42,6 +51,7 @@ struct TttDataStats {
   std::size_t leave_two_out_fitting = 0; // distinct leave-two-out tasks after steps 2–4's length filter
   std::size_t from_leave_one_out = 0;    // in the result
   std::size_t from_leave_two_out = 0;    // in the result
+  std::size_t skipped_for_memory = 0;    // base tasks (either kind) not built because of memory_budget
 };
 
 struct TttData {

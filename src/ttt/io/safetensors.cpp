@@ -13,6 +13,7 @@
 
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
+#include "ttt/util/json_parse.h"
 
 namespace ttt::io {
 namespace {
@@ -21,6 +22,8 @@ using json = nlohmann::json;
 
 constexpr std::uint64_t kPrefixBytes = 8;  // little-endian u64 header length
 constexpr const char* kMetadataKey = "__metadata__";
+// The format's own limit (the reference implementation refuses larger headers): bounds the JSON parse.
+constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 constexpr std::uint64_t kMaxInt64 = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 struct DTypeInfo {
@@ -123,6 +126,8 @@ std::uint64_t checked_header_length(const char* prefix, std::uint64_t file_size,
   if (length > file_size - kPrefixBytes)
     fail_file(source, "header length ", length, " exceeds the ", file_size - kPrefixBytes,
               " bytes after the 8-byte length prefix (truncated or not a safetensors file)");
+  if (length > kMaxHeaderBytes)
+    fail_file(source, "header length ", length, " exceeds the format's limit of ", kMaxHeaderBytes, " bytes");
   return length;
 }
 
@@ -145,27 +150,9 @@ struct Header {
   std::vector<Entry> entries;  // sorted by data offset
 };
 
-// nlohmann keeps the last of duplicate keys silently; a checkpoint with two different 'x' is ambiguous, so
-// the parser callback tracks the keys of every open object and rejects a repeat.
-json parse_json_rejecting_duplicates(std::string_view text, const std::string& source) {
-  std::vector<std::set<std::string>> open_objects;
-  const json::parser_callback_t track_keys = [&](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      open_objects.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      if (!open_objects.empty()) open_objects.pop_back();
-    } else if (event == json::parse_event_t::key && !open_objects.empty()) {
-      const std::string& key = parsed.get_ref<const std::string&>();
-      if (!open_objects.back().insert(key).second)
-        fail_file(source, "header has the key '", key, "' twice");
-    }
-    return true;
-  };
-  try {
-    return json::parse(text.data(), text.data() + text.size(), track_keys);
-  } catch (const json::exception& e) {
-    fail_file(source, "header is not valid JSON: ", e.what());
-  }
+// Depth-limited, duplicate keys rejected (a checkpoint with two different 'x' is ambiguous).
+json parse_header_json(std::string_view text, const std::string& source) {
+  return parse_json_checked(text, "safetensors", source + ": header");
 }
 
 std::map<std::string, std::string> parse_metadata(const json& j, const std::string& source) {
@@ -254,7 +241,7 @@ void sort_and_check_overlaps(std::vector<Entry>& entries, const std::string& sou
 }
 
 Header parse_header(std::string_view text, std::uint64_t data_size, const std::string& source) {
-  const json root = parse_json_rejecting_duplicates(text, source);
+  const json root = parse_header_json(text, source);
   if (!root.is_object()) fail_file(source, "header must be a JSON object, got ", json_kind(root));
   Header header;
   for (const auto& [key, value] : root.items()) {
@@ -318,31 +305,19 @@ SafetensorsFile parse_safetensors(std::string_view file_bytes, const std::string
 }
 
 // Reads the header first and then each tensor straight into its record, so the data is copied once and
-// peak memory is the data size, not twice it.
+// peak memory is the data size, not twice it. Devices, sockets and folders are refused (InputFile); a pipe is
+// read whole under the header limit plus the data it declares.
 SafetensorsFile read_safetensors(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail_file(path, "is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("[safetensors] cannot open '", path, "': ", std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) return parse_safetensors(read_file(path, "safetensors"), path);  // not seekable (a pipe)
-  const auto file_size = static_cast<std::uint64_t>(size);
+  const InputFile in(path, "safetensors");
+  if (!in.is_regular()) return parse_safetensors(in.read_all(kDefaultReadLimit), path);
+  const std::uint64_t file_size = in.size();
   check_file_size(file_size, path);
 
-  auto read_at = [&](std::uint64_t offset, std::string& out, const std::string& what) {
-    in.clear();
-    in.seekg(static_cast<std::streamoff>(offset));
-    in.read(out.data(), static_cast<std::streamsize>(out.size()));
-    if (static_cast<std::uint64_t>(in.gcount()) != out.size())
-      fail_file(path, "could not read ", out.size(), " bytes of ", what, " at offset ", offset,
-                " (file changed while reading?)");
-  };
   std::string prefix(kPrefixBytes, '\0');
-  read_at(0, prefix, "header length");
+  in.read_at(0, prefix, "header length");
   const std::uint64_t header_length = checked_header_length(prefix.data(), file_size, path);
-  std::string header_text(header_length, '\0');  // bounded by the real file size, checked above
-  read_at(kPrefixBytes, header_text, "header");
+  std::string header_text(header_length, '\0');  // bounded by the real file size and kMaxHeaderBytes
+  in.read_at(kPrefixBytes, header_text, "header");
   const std::uint64_t data_start = kPrefixBytes + header_length;
   Header header = parse_header(header_text, file_size - data_start, path);
 
@@ -352,7 +327,7 @@ SafetensorsFile read_safetensors(const std::string& path) {
   for (const Entry& entry : header.entries) {
     TensorRecord record = record_for(entry);
     record.bytes.resize(entry.end - entry.begin);
-    read_at(data_start + entry.begin, record.bytes, str("tensor '", entry.name, "'"));
+    in.read_at(data_start + entry.begin, record.bytes, str("tensor '", entry.name, "'"));
     check_bool_bytes(record, path);
     file.tensors.push_back(std::move(record));
   }

@@ -1,10 +1,12 @@
 #include "ttt/models/config.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "ttt/ops/activations.h"
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
+#include "ttt/util/json_parse.h"
 
 namespace ttt::models {
 namespace {
@@ -20,12 +22,19 @@ std::string brief(const nlohmann::json& v) {
 template <typename T>
 void read_key(const nlohmann::json& j, const char* key, T& out, const std::string& source) {
   auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return;
+  if (it == j.end()) return;
+  // null would silently mean "the default", and then fail later with a confusing message.
+  TTT_CHECK(!it->is_null(), "[config] ", source, ": '", key, "' is null; give a value or leave the key out");
   if constexpr (std::is_same_v<T, bool>) {
     TTT_CHECK(it->is_boolean(), "[config] ", source, ": '", key, "' must be true or false, got ", brief(*it));
     out = it->get<bool>();
   } else if constexpr (std::is_integral_v<T>) {
     TTT_CHECK(it->is_number_integer(), "[config] ", source, ": '", key, "' must be an integer, got ", brief(*it));
+    // Out-of-range values must not wrap (2^63 read as a negative number).
+    const bool fits = it->is_number_unsigned()
+                          ? it->get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                          : it->get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min());
+    TTT_CHECK(fits, "[config] ", source, ": '", key, "' = ", brief(*it), " is out of range");
     out = it->get<T>();
   } else if constexpr (std::is_floating_point_v<T>) {
     TTT_CHECK(it->is_number(), "[config] ", source, ": '", key, "' must be a number, got ", brief(*it));
@@ -112,7 +121,9 @@ void ModelConfig::validate(const std::string& source) const {
   TTT_CHECK(std::find(acts.begin(), acts.end(), hidden_act) != acts.end(), "[config] ", source,
             ": 'hidden_act' = '", hidden_act, "' is not supported (known: silu, swish, gelu, gelu_new, gelu_pytorch_tanh, relu)");
   TTT_CHECK(rms_norm_eps > 0 && rms_norm_eps < 1, "[config] ", source, ": 'rms_norm_eps' must be in (0, 1)");
-  TTT_CHECK(rope_theta > 0, "[config] ", source, ": 'rope_theta' must be positive");
+  // Tiny or huge bases overflow the rotary frequencies to inf and every logit to NaN.
+  TTT_CHECK(rope_theta >= 1 && rope_theta <= 1e30, "[config] ", source, ": 'rope_theta' = ", rope_theta,
+            " must be in [1, 1e30]");
   TTT_CHECK(initializer_range >= 0 && initializer_range < 1e3, "[config] ", source,
             ": 'initializer_range' must be in [0, 1000)");
   TTT_CHECK(ttt_base_lr >= 0 && ttt_base_lr < 1e6, "[config] ", source, ": 'ttt_base_lr' out of range");
@@ -201,10 +212,7 @@ nlohmann::json config_to_json(const ModelConfig& c) {
 }
 
 ModelConfig load_config(const std::string& path) {
-  const std::string text = read_file(path, "config");
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  TTT_CHECK(!j.is_discarded(), "[config] ", path, ": not valid JSON");
-  return config_from_json(j, path);
+  return config_from_json(parse_json_checked(read_file(path, "config", kConfigReadLimit), "config", path), path);
 }
 
 void save_config(const std::string& path, const ModelConfig& config) {
