@@ -1,8 +1,8 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Times forward + backward of the official TTT reference (TTTForCausalLM of ttt.py, test-time-training/
 ttt-lm-pytorch) on this machine, for comparison with `ttt lm train` at the same model size.
 
-    python3 scripts/time_reference_training.py --ttt-py /path/to/ttt.py --layer linear --backbone mamba \
+    /usr/bin/python3 scripts/time_reference_training.py --ttt-py /path/to/ttt.py --layer linear --backbone mamba \
         --hidden 256 --layers 4 --heads 4 --intermediate 688 --vocab 4096 --context 2048 --batch 1 --steps 3
 
 ttt.py is not part of ttt.cpp: fetch it yourself. It needs `transformers`, which Debian does not

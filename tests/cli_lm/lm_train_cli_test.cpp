@@ -103,7 +103,7 @@ TEST_F(LmTrainCli, EveryArchitectureLowersItsLoss) {
 }
 
 TEST_F(LmTrainCli, KillDashNineThenResumeReachesTheUninterruptedParameters) {
-  const std::string common = "lm train " + data() + " --preset tiny --context 64 --batch 8 --steps 120 --save-every 10 --threads 1";
+  const std::string common = "lm train " + data() + " --preset tiny --context 64 --batch 8 --steps 60 --save-every 5 --threads 1";
   ASSERT_EQ(run_cli(common + " " + out("straight")).exit_code, 0);
 
   const auto log = (root() / "killed.out").string();
@@ -113,13 +113,13 @@ TEST_F(LmTrainCli, KillDashNineThenResumeReachesTheUninterruptedParameters) {
   // Kill once the second checkpoint is on disk, i.e. in the middle of the run.
   const auto pointer = root() / "killed" / "checkpoints" / "latest";
   for (int i = 0; i < 6000; ++i) {
-    if (fs::exists(pointer) && slurp(pointer) >= "step-00000020") break;
+    if (fs::exists(pointer) && slurp(pointer) >= "step-00000010") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ::kill(pid, SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const std::string killed_at = slurp(pointer);
-  ASSERT_LT(killed_at, "step-00000120") << "the run finished before it could be killed";
+  ASSERT_LT(killed_at, "step-00000060") << "the run finished before it could be killed";
   auto resumed = run_cli(common + " " + out("killed") + " --resume");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_TRUE(contains(resumed.output, "resuming from")) << resumed.output;
@@ -127,7 +127,7 @@ TEST_F(LmTrainCli, KillDashNineThenResumeReachesTheUninterruptedParameters) {
 }
 
 TEST_F(LmTrainCli, CtrlCSavesAndExits130ThenResumeFinishes) {
-  const std::string cmd = "lm train " + data() + " --preset tiny --context 64 --batch 8 --steps 400 --threads 1 " + out("sigint");
+  const std::string cmd = "lm train " + data() + " --preset tiny --context 64 --batch 8 --steps 100 --threads 1 " + out("sigint");
   auto started = run_shell(ttt::test_support::cli_command(cmd) + " >'" + (root() / "sigint.out").string() +
                            "' 2>&1 & echo $!");
   const pid_t pid = std::stoi(started.output);
@@ -145,7 +145,7 @@ TEST_F(LmTrainCli, CtrlCSavesAndExits130ThenResumeFinishes) {
   EXPECT_TRUE(contains(printed, "--resume")) << printed;
   auto resumed = run_cli(cmd + " --resume");
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
-  EXPECT_TRUE(contains(resumed.output, "trained 400 steps")) << resumed.output;
+  EXPECT_TRUE(contains(resumed.output, "trained 100 steps")) << resumed.output;
 }
 
 TEST_F(LmTrainCli, TwoLocalRanksMatchOneProcessWithTheSameGlobalBatch) {
