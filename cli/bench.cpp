@@ -432,7 +432,8 @@ void register_bench(CLI::App& app) {
       ->check(CLI::Range(1, 1 << 16));
   cmd->add_option("--contexts", o->contexts, "Sweep: comma-separated contexts")->capture_default_str();
   cmd->add_option("--sweep-layers", o->sweep_layers, "Sweep: comma-separated layers")->capture_default_str();
-  cmd->add_option("--layers", o->layers, "Model table: comma-separated linear, mlp, attention")->capture_default_str();
+  cmd->add_option("--layers", o->layers, "Model table: comma-separated linear, mlp, attention, mamba")
+      ->capture_default_str();
   cmd->add_option("--length", o->length, "Model table: prefill length (selects the model table)")
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--decode", o->decode, "Model table: decode steps")->capture_default_str()->check(CLI::Range(1, 1 << 20));
@@ -441,7 +442,11 @@ void register_bench(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads for libtorch and OpenBLAS (0: the start-up default)")
       ->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_flag("--json", o->json, "One JSON object per line");
-  cmd->callback([o] { run_bench(*o); });
+  cmd->callback([o] {
+    // Checked before choosing what to run: an empty list must not fall through to the (long) sweep.
+    TTT_CHECK(!o->layers.empty(), "[bench] --layers is empty (give linear, mlp, attention and/or mamba)");
+    run_bench(*o);
+  });
 }
 
 }  // namespace ttt::cli

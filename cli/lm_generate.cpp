@@ -68,7 +68,7 @@ void run_generate(const GenerateOptions& o) {
   auto cache = model->new_cache();
   auto start = std::chrono::steady_clock::now();
   auto logits = model->forward(prompt, &cache).logits;
-  check_finite_logits(logits, o.model);
+  check_finite_logits(logits, ModelInputFlags{config, weights, "", ""});
   const double prefill_s = seconds_since(start);
   std::vector<torch::Tensor> generated;
   std::vector<std::int64_t> text_ids;
