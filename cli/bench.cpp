@@ -15,11 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "ttt/nn/mamba.h"
 #include "ttt/kernels/cpu/ttt_inner_fused.h"
 #include "ttt/kernels/dispatch.h"
 #include "ttt/kernels/threading.h"
 #include "ttt/models/causal_lm.h"
+#include "ttt/models/layer_options.h"
 #include "ttt/util/error.h"
 
 namespace ttt::cli {
@@ -169,14 +169,7 @@ struct OneLayer {
 OneLayer make_layer(const models::ModelConfig& c) {
   torch::manual_seed(0);
   if (c.is_mamba()) {
-    nn::MambaOptions m;
-    m.hidden_size = c.hidden_size;
-    m.expand = c.expand;
-    m.state_size = c.state_size;
-    m.conv_kernel = c.conv_kernel;
-    m.dt_rank = c.mamba_dt_rank();
-    m.init_std = c.initializer_range;
-    nn::MambaMixer mixer(m);
+    nn::MambaMixer mixer(models::mamba_options(c));
     return {mixer.ptr(), [mixer](const torch::Tensor& x, std::int64_t, nn::LayerCache* cache) mutable {
               return mixer->forward(x, cache);
             }};
@@ -187,16 +180,7 @@ OneLayer make_layer(const models::ModelConfig& c) {
               return attn->forward(x, p, cache);
             }};
   }
-  nn::TTTLayerOptions t;
-  t.hidden_size = c.hidden_size;
-  t.num_heads = c.num_attention_heads;
-  t.mini_batch_size = c.mini_batch_size;
-  t.inner = c.ttt_layer_type == "mlp" ? ops::InnerModel::MLP : ops::InnerModel::Linear;
-  t.ttt_base_lr = c.ttt_base_lr;
-  t.share_qk = c.share_qk;
-  t.use_gate = c.use_gate;
-  t.conv_kernel = c.conv_kernel;
-  nn::TTTLayer layer(t);
+  nn::TTTLayer layer(models::ttt_layer_options(c));
   return {layer.ptr(), [layer](const torch::Tensor& x, std::int64_t p, nn::LayerCache* cache) mutable {
             return layer->forward(x, p, cache);
           }};

@@ -1,5 +1,7 @@
 #include "ttt/models/causal_lm.h"
 
+#include "ttt/models/layer_options.h"
+
 #include "ttt/ops/tensor_format.h"
 #include "ttt/util/error.h"
 
@@ -18,21 +20,6 @@ torch::Tensor PreConvImpl::forward(const torch::Tensor& h, torch::Tensor* histor
   return y;
 }
 
-namespace {
-
-nn::MambaOptions mamba_options(const ModelConfig& cfg) {
-  nn::MambaOptions o;
-  o.hidden_size = cfg.hidden_size;
-  o.expand = cfg.expand;
-  o.state_size = cfg.state_size;
-  o.conv_kernel = cfg.conv_kernel;
-  o.dt_rank = cfg.mamba_dt_rank();
-  o.init_std = cfg.initializer_range;
-  o.num_layers = cfg.num_hidden_layers;
-  return o;
-}
-
-}  // namespace
 
 BlockImpl::BlockImpl(const ModelConfig& cfg) {
   if (cfg.is_mamba()) {
@@ -41,19 +28,7 @@ BlockImpl::BlockImpl(const ModelConfig& cfg) {
     return;
   }
   if (cfg.is_ttt()) {
-    nn::TTTLayerOptions o;
-    o.hidden_size = cfg.hidden_size;
-    o.num_heads = cfg.num_attention_heads;
-    o.mini_batch_size = cfg.mini_batch_size;
-    o.inner = cfg.ttt_layer_type == "mlp" ? ops::InnerModel::MLP : ops::InnerModel::Linear;
-    o.ttt_base_lr = cfg.ttt_base_lr;
-    o.rope_theta = cfg.rope_theta;
-    o.share_qk = cfg.share_qk;
-    o.use_gate = cfg.use_gate;
-    o.conv_kernel = cfg.conv_kernel;
-    o.init_std = cfg.initializer_range;
-    o.scan_checkpoint_group_size = cfg.scan_checkpoint_group_size;
-    ttt = register_module("seq_modeling_block", nn::TTTLayer(o));
+    ttt = register_module("seq_modeling_block", nn::TTTLayer(ttt_layer_options(cfg)));
   } else {
     attention = register_module("seq_modeling_block",
                                 nn::CausalSelfAttention(cfg.hidden_size, cfg.num_attention_heads, cfg.rope_theta,
