@@ -226,6 +226,14 @@ TEST_F(LmTrainCli, BadInputsFailClearlyAndLeaveCheckpointsUntouched) {
   auto gen = run_cli("lm generate --model '" + r + "/vocab512' --tokenizer '" + r + "/tok.model' --prompt hi");
   EXPECT_EQ(gen.exit_code, 1);
   EXPECT_TRUE(contains(gen.output, "320 pieces") && contains(gen.output, "512")) << gen.output;
+
+  // The same vocabulary check in `lm eval`, and a token budget given twice.
+  auto eval = run_cli("lm eval --model '" + r + "/vocab512' " + data() + " --context 32 --windows 2");
+  EXPECT_EQ(eval.exit_code, 1);
+  EXPECT_TRUE(contains(eval.output, "vocab_size 512") && contains(eval.output, "320")) << eval.output;
+  auto both = run_cli("lm train " + data() + " " + out("both") + " --preset tiny --context 32 --steps 2 --tokens 64");
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_TRUE(contains(both.output, "exactly one of --steps and --tokens")) << both.output;
 }
 
 }  // namespace
