@@ -13,6 +13,7 @@ void register_arc_commands(CLI::App& app) {
   register_arc_ttt_data(*arc);
   register_arc_solve(*arc);
   register_arc_ensemble(*arc);
+  register_arc_pretrain(*arc);
 }
 
 }  // namespace ttt::cli

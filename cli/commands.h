@@ -27,6 +27,7 @@ void register_arc_augment(CLI::App& arc);
 void register_arc_ttt_data(CLI::App& arc);
 void register_arc_solve(CLI::App& arc);
 void register_arc_ensemble(CLI::App& arc);
+void register_arc_pretrain(CLI::App& arc);
 
 // Subcommands of `ttt data`, one file each.
 void register_data_corpus(CLI::App& data);

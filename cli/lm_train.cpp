@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "corpus_windows.h"
 #include "local_launch.h"
+#include "train_progress.h"
 #include "ttt/models/weights.h"
 #include "ttt/train/run.h"
 #include "ttt/util/error.h"
@@ -46,28 +47,6 @@ models::ModelConfig model_config(const TrainFlags& f, std::int64_t data_vocab) {
   }
   c.validate("model config");
   return c;
-}
-
-void print_step(const train::StepReport& r, bool json, bool tty) {
-  if (json) {
-    std::printf("%s\n", nlohmann::json({{"event", "step"}, {"step", r.step}, {"total_steps", r.total_steps},
-                                        {"loss", r.loss}, {"lr", r.lr}, {"grad_norm", r.grad_norm},
-                                        {"tokens_per_s", r.tokens_per_s}, {"tokens_seen", r.tokens_seen},
-                                        {"elapsed_seconds", r.elapsed_seconds}, {"eta_seconds", r.eta_seconds},
-                                        {"peak_rss_mb", r.peak_rss_bytes / double(1 << 20)}})
-                            .dump()
-                            .c_str());
-    std::fflush(stdout);
-    return;
-  }
-  // On a terminal one line redrawn in place; in a log file a line every 10 steps (and the last).
-  if (!tty && r.step % 10 != 0 && r.step != r.total_steps && r.step != 1) return;
-  std::fprintf(stderr, "%sstep %lld/%lld %s loss %.4f · lr %.2e · %s tok/s · %s · ETA %s · peak %.0f MB%s",
-               tty ? "\r\033[K" : "", static_cast<long long>(r.step), static_cast<long long>(r.total_steps),
-               progress_bar(r.step, r.total_steps).c_str(), r.loss, r.lr, format_count(r.tokens_per_s).c_str(),
-               format_duration(r.elapsed_seconds).c_str(), format_duration(r.eta_seconds).c_str(),
-               r.peak_rss_bytes / double(1 << 20), tty ? "" : "\n");
-  std::fflush(stderr);
 }
 
 int run_train(const TrainFlags& f) {
@@ -125,7 +104,7 @@ int run_train(const TrainFlags& f) {
   train::RunCallbacks cb;
   cb.should_stop = [] { return interrupt_requested(); };
   if (main_rank) {
-    cb.on_step = [&](const train::StepReport& r) { print_step(r, f.json, tty); };
+    cb.on_step = [&](const train::StepReport& r) { print_train_step(r, f.json, tty); };
     cb.on_eval = [&](std::int64_t step, const eval::LmEvalResult& r) {
       if (f.json)
         std::printf("%s\n", nlohmann::json({{"event", "eval"}, {"step", step}, {"val_loss", r.mean_loss},

@@ -14,8 +14,15 @@ namespace {
 
 bool runs_tensor_code(int argc, char** argv) {
   if (argc < 2) return false;
-  for (const char* no_tensors : {"arc", "--help", "-h", "--help-all"})
+  for (const char* no_tensors : {"--help", "-h", "--help-all"})
     if (std::strcmp(argv[1], no_tensors) == 0) return false;
+  // Most ARC commands are data only; those that run the model need the set-up like every lm command.
+  if (std::strcmp(argv[1], "arc") == 0) {
+    if (argc < 3) return false;
+    for (const char* with_model : {"pretrain", "ttt", "predict", "eval"})
+      if (std::strcmp(argv[2], with_model) == 0) return true;
+    return false;
+  }
   return true;
 }
 

@@ -2,6 +2,7 @@
 // Where the trainer and evaluator get their token windows from. A window is L+1 consecutive token ids
 // of the packed corpus (documents concatenated with BOS/EOS): inputs are ids[0..L), targets ids[1..L].
 // Implementations: memory-mapped token files (token_file.h) and in-memory vectors (tests, tiny runs).
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -14,6 +15,14 @@ class WindowSource {
   virtual std::int64_t window_length() const = 0;  // L + 1
   // Writes window `index` (0 ≤ index < size()) into out[0..window_length()).
   virtual void read(std::int64_t index, std::int64_t* out) const = 0;
+
+  // Sources whose windows hold padding or context that is not to be predicted (ARC sequences: loss on
+  // outputs only) say so here and give a mask over the window's L targets: out[i] = 1 when the target
+  // ids[i+1] counts in the loss. Plain corpora predict every token.
+  virtual bool has_loss_mask() const { return false; }
+  virtual void read_loss_mask(std::int64_t /*index*/, std::uint8_t* out) const {
+    std::fill(out, out + window_length() - 1, std::uint8_t(1));
+  }
 };
 
 // Non-overlapping L+1 windows over a token vector kept in memory (the tail that does not fill a

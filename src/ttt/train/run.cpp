@@ -59,7 +59,7 @@ class RunLog {
     if (event == "step") {
       train_steps_.push_back(j.value("step", 0.0));
       train_loss_.push_back(j.value("loss", 0.0));
-    } else if (event == "eval") {
+    } else if (event == "eval" && j.contains("val_loss")) {
       val_steps_.push_back(j.value("step", 0.0));
       val_loss_.push_back(j.value("val_loss", 0.0));
     }
@@ -113,15 +113,25 @@ RunResult run_training(models::CausalLM model, const RunSpec& spec, const data::
 
   RunResult result;
   auto validate = [&] {
-    if (!validation) return;
-    eval::LmEvalOptions eo;
-    eo.max_windows = spec.eval_windows;
-    eo.batch = spec.eval_batch;
-    const auto r = eval::evaluate_lm(trainer.model(), *validation, eo, &comm);
-    result.val_loss = r.mean_loss;
-    log.write({{"event", "eval"}, {"step", trainer.progress().step}, {"tokens_seen", trainer.progress().tokens_seen},
-               {"val_loss", r.mean_loss}, {"val_perplexity", r.perplexity}, {"windows", r.windows}});
-    if (cb.on_eval) cb.on_eval(trainer.progress().step, r);
+    if (!validation && !cb.extra_eval) return;
+    nlohmann::json event = {{"event", "eval"}, {"step", trainer.progress().step},
+                            {"tokens_seen", trainer.progress().tokens_seen}};
+    if (validation) {
+      eval::LmEvalOptions eo;
+      eo.max_windows = spec.eval_windows;
+      eo.batch = spec.eval_batch;
+      const auto r = eval::evaluate_lm(trainer.model(), *validation, eo, &comm);
+      result.val_loss = r.mean_loss;
+      event["val_loss"] = r.mean_loss;
+      event["val_perplexity"] = r.perplexity;
+      event["windows"] = r.windows;
+      if (cb.on_eval) cb.on_eval(trainer.progress().step, r);
+    }
+    if (cb.extra_eval) {
+      const auto extra = cb.extra_eval(trainer.model(), trainer.progress().step);
+      for (auto it = extra.begin(); it != extra.end(); ++it) event[it.key()] = it.value();
+    }
+    log.write(event);
   };
   std::int64_t saved_step = -1;  // the same on every rank, so every rank takes part in the same saves
   auto checkpoint = [&] {

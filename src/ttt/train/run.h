@@ -30,6 +30,9 @@ struct RunCallbacks {
   std::function<void(std::int64_t step, const eval::LmEvalResult&)> on_eval;
   std::function<void(const std::string& checkpoint)> on_checkpoint;
   std::function<void(const std::string& checkpoint, const TrainProgress&)> on_resume;
+  // Task-specific validation run with the built-in one (e.g. ARC exact match), on every rank; its fields
+  // are added to the log's "eval" event. Must leave the model's mode and parameters as it found them.
+  std::function<nlohmann::json(models::CausalLM& model, std::int64_t step)> extra_eval;
   std::function<bool()> should_stop;  // polled after every step (e.g. SIGINT received)
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sys/resource.h>
 
+#include "ttt/train/lm_loss.h"
 #include "ttt/util/error.h"
 
 namespace ttt::train {
@@ -93,6 +94,14 @@ torch::Tensor Trainer::read_windows(std::int64_t first_sample, std::int64_t coun
   return batch;
 }
 
+torch::Tensor Trainer::read_masks(std::int64_t first_sample, std::int64_t count) {
+  const auto L = train_.window_length() - 1;
+  auto masks = torch::empty({count, L}, torch::kUInt8);
+  auto* out = masks.data_ptr<std::uint8_t>();
+  for (std::int64_t i = 0; i < count; ++i) train_.read_loss_mask(order_.window_of(first_sample + i), out + i * L);
+  return masks;
+}
+
 double Trainer::current_ttt_base_lr() const {
   const auto& cfg = model_->config();
   if (cfg.ttt_layer_type != "mlp" || !options_.ttt_lr_warmup) return cfg.ttt_base_lr;
@@ -119,19 +128,29 @@ StepReport Trainer::step() {
   }
   // This rank's windows: samples [step·B + rank·B/W, … + B/W) of the global order.
   const std::int64_t first = progress_.samples_seen + rank * per_rank;
+  // The rank's loss is the mean over all its counted targets: every micro-batch's sum is divided by the
+  // rank's total count, known before the first backward because masks are read up front. (Plain corpora
+  // count every target, so this is the mean of equal-sized micro-batch means.)
+  torch::Tensor masks;
+  std::int64_t counted = per_rank * L;
+  if (train_.has_loss_mask()) {
+    masks = read_masks(first, per_rank);
+    counted = masks.sum().item<std::int64_t>();
+  }
   double loss_sum = 0;
   for (std::int64_t m = 0; m < per_rank; m += micro) {
     auto windows = read_windows(first + m, micro);
     auto inputs = windows.narrow(1, 0, L), targets = windows.narrow(1, 1, L);
     auto logits = model_->forward(inputs).logits;
-    auto loss = torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}), targets.reshape({-1}));
-    // Each micro-batch holds the same number of tokens, so the mean of means is the batch mean.
-    (loss * (static_cast<double>(micro) / static_cast<double>(per_rank))).backward();
-    loss_sum += loss.item<double>() * static_cast<double>(micro);
+    const auto part = lm_loss_sum(logits, targets, masks.defined() ? masks.narrow(0, m, micro) : torch::Tensor());
+    if (part.count == 0) continue;  // only padding: nothing to learn, no graph to walk
+    (part.sum / static_cast<double>(counted)).backward();
+    loss_sum += part.sum.item<double>();
   }
+  const double rank_loss = counted > 0 ? loss_sum / static_cast<double>(counted) : 0.0;
   std::vector<torch::Tensor> grads;
   for (auto& [name, p] : params_) grads.push_back(p.mutable_grad());
-  auto loss_tensor = torch::full({1}, loss_sum / static_cast<double>(per_rank), torch::kDouble);
+  auto loss_tensor = torch::full({1}, rank_loss, torch::kDouble);
   grads.push_back(loss_tensor);
   comm_.allreduce_mean(grads);
 

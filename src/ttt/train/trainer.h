@@ -67,6 +67,7 @@ class Trainer {
 
  private:
   torch::Tensor read_windows(std::int64_t first_sample, std::int64_t count);
+  torch::Tensor read_masks(std::int64_t first_sample, std::int64_t count);  // [count, L] uint8
   double current_ttt_base_lr() const;
 
   models::CausalLM model_;
