@@ -228,12 +228,14 @@ TEST_P(LoraVariants, UnmergedAndMergedMatchHandFoldedWeightsOnEveryPath) {
   auto reference = make_model(v);  // same seed: same weights
   models::LoraAdapters adapters;
   adapters.attach(model, all_targets_of(v), 2);
-  randomize_adapters(adapters, 5);
+  randomize_adapters(adapters, 5, 0.1);
   fold_by_hand(reference, adapters);
   const auto ids = token_ids(2, 13);
   torch::NoGradGuard no_grad;
   const auto want = reference->logits(ids);
   EXPECT_GT(max_diff(want, make_model(v)->logits(ids)), 1e-3) << "the adapters must change the logits";
+  // Float32 rounding of logits of this size (the TTT layers' inner loop amplifies it a little).
+  const double tol = 1e-5 * std::max(1.0, want.abs().max().item<double>());
 
   std::map<std::string, torch::Tensor> base;
   for (auto& item : model->named_parameters()) base[item.key()] = item.value().clone();
@@ -250,15 +252,17 @@ TEST_P(LoraVariants, UnmergedAndMergedMatchHandFoldedWeightsOnEveryPath) {
   for (auto impl : {kernels::Impl::Fused, kernels::Impl::Reference}) {
     Kernels kernels_choice(impl);
     const std::string how = kernels::impl_name(impl);
-    EXPECT_LE(max_diff(model->logits(ids), want), 1e-5) << "unmerged " << how;
+    EXPECT_LE(max_diff(model->logits(ids), want), tol) << "unmerged " << how;
     // Prefill 6 tokens, then decode one at a time (and an odd chunking) through the cache.
-    EXPECT_LE(max_diff(cached({6, 1, 1, 1, 1, 1, 1, 1}), want), 1e-5) << "unmerged cached " << how;
-    EXPECT_LE(max_diff(cached({3, 5, 2, 3}), want), 1e-5) << "unmerged chunks " << how;
+    EXPECT_LE(max_diff(cached({6, 1, 1, 1, 1, 1, 1, 1}), want), tol) << "unmerged cached " << how;
+    EXPECT_LE(max_diff(cached({3, 5, 2, 3}), want), tol) << "unmerged chunks " << how;
+    const auto unmerged = model->logits(ids);
     adapters.merge();
     adapters.merge();  // idempotent
     EXPECT_TRUE(adapters.merged());
-    EXPECT_LE(max_diff(model->logits(ids), want), 1e-5) << "merged " << how;
-    EXPECT_LE(max_diff(cached({6, 1, 1, 1, 1, 1, 1, 1}), want), 1e-5) << "merged cached " << how;
+    EXPECT_LE(max_diff(model->logits(ids), unmerged), tol) << "merged vs unmerged " << how;
+    EXPECT_LE(max_diff(model->logits(ids), want), tol) << "merged " << how;
+    EXPECT_LE(max_diff(cached({6, 1, 1, 1, 1, 1, 1, 1}), want), tol) << "merged cached " << how;
     adapters.unmerge();
     adapters.unmerge();
     EXPECT_FALSE(adapters.merged());
