@@ -98,9 +98,10 @@ std::string variant_name(const ::testing::TestParamInfo<Variant>& info) {
 
 class LoraVariants : public ::testing::TestWithParam<Variant> {};
 
-const auto kVariants = ::testing::Values(Variant{"attention", "transformer", false}, Variant{"attention", "transformer", true},
-                                         Variant{"linear", "transformer", false}, Variant{"mlp", "transformer", true},
-                                         Variant{"linear", "mamba", false}, Variant{"mamba", "transformer", false});
+const auto kVariants =
+    ::testing::Values(Variant{"attention", "transformer", false}, Variant{"attention", "transformer", true},
+                      Variant{"linear", "transformer", false}, Variant{"mlp", "transformer", true},
+                      Variant{"linear", "mamba", false}, Variant{"mamba", "transformer", false});
 
 }  // namespace
 
@@ -139,8 +140,9 @@ TEST(LoraConfig, RejectsBadValuesNamingThem) {
   expect_error(with([](auto& c) { c.targets = {}; }), {"no target"});
   for (const auto& name : nn::lora_target_names())
     EXPECT_NO_THROW(with([&](auto& c) { c.targets = {name}; })()) << name;
-  expect_error([] { nn::lora_config_from_json("{\"rank\": 2.5, \"alpha\": 1, \"dropout\": 0, \"targets\": []}", "f.st"); },
-               {"f.st", "rank"});
+  expect_error(
+      [] { nn::lora_config_from_json(R"({"rank": 2.5, "alpha": 1, "dropout": 0, "targets": []})", "f.st"); },
+      {"f.st", "rank"});
   expect_error([] { nn::lora_config_from_json("not json", "f.st"); }, {"f.st", "not a JSON object"});
 }
 
