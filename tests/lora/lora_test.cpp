@@ -29,6 +29,10 @@ struct Variant {
   bool tied;
 };
 
+void PrintTo(const Variant& v, std::ostream* os) {
+  *os << v.layer_type << "/" << v.backbone << (v.tied ? "/tied" : "/untied");
+}
+
 // hidden 32, 4 heads (d = 8), 2 layers, vocab 17, mini-batch 4.
 models::ModelConfig lora_config_of(const Variant& v) {
   auto c = test_support::tiny_config(v.layer_type, v.backbone);
