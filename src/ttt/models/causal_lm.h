@@ -77,6 +77,7 @@ class CausalLMImpl : public torch::nn::Module {
 
   Backbone model{nullptr};
   torch::nn::Linear lm_head{nullptr};  // only when tie_word_embeddings is false
+  nn::LoraAdapterPtr lm_head_lora;     // optional LoRA adapter of the untied head (models/lora_adapters.h)
 
  private:
   ModelConfig config_;

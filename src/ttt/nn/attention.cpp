@@ -73,9 +73,9 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, std::int6
   const auto b = x.size(0), t = x.size(1), c = x.size(2), d = c / heads_;
   auto heads = [&](const torch::Tensor& y) { return y.reshape({b, t, heads_, d}).transpose(1, 2); };
   auto positions = torch::arange(position, position + t, torch::TensorOptions().dtype(torch::kLong).device(x.device()));
-  auto q = ops::rope_interleaved(heads(q_proj(x)), positions, rope_theta_);
-  auto k = ops::rope_interleaved(heads(k_proj(x)), positions, rope_theta_);
-  auto v = heads(v_proj(x));
+  auto q = ops::rope_interleaved(heads(lora_project(q_proj, q_lora, x)), positions, rope_theta_);
+  auto k = ops::rope_interleaved(heads(lora_project(k_proj, k_lora, x)), positions, rope_theta_);
+  auto v = heads(lora_project(v_proj, v_lora, x));
   if (cache) {
     TTT_CHECK(!cache->keys.defined() || cache->keys.size(0) == b, "[attention] the cache holds a batch of ",
               cache->keys.size(0), ", the input ", shape_str(x), " has ", b);
@@ -83,7 +83,15 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, std::int6
     v = append_kv(cache->values, cache->kv_length, v);
     cache->kv_length += t;
   }
-  return o_proj(causal_attention(q, k, v).view({b, t, c}));
+  return lora_project(o_proj, o_lora, causal_attention(q, k, v).view({b, t, c}));
+}
+
+LoraSite CausalSelfAttentionImpl::lora_site(const std::string& projection) {
+  if (projection == "q_proj") return {q_proj, &q_lora};
+  if (projection == "k_proj") return {k_proj, &k_lora};
+  if (projection == "v_proj") return {v_proj, &v_lora};
+  if (projection == "o_proj") return {o_proj, &o_lora};
+  return {};
 }
 
 }  // namespace ttt::nn

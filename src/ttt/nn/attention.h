@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "ttt/nn/layer_cache.h"
+#include "ttt/nn/lora.h"
 
 namespace ttt::nn {
 
@@ -20,6 +21,9 @@ class CausalSelfAttentionImpl : public torch::nn::Module {
   CausalSelfAttentionImpl(std::int64_t hidden_size, std::int64_t num_heads, double rope_theta, double init_std);
   torch::Tensor forward(const torch::Tensor& x, std::int64_t position = 0, LayerCache* cache = nullptr);
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  // Optional LoRA adapters of the projections (not submodules: parameter names stay the checkpoint's).
+  LoraAdapterPtr q_lora, k_lora, v_lora, o_lora;
+  LoraSite lora_site(const std::string& projection);  // "q_proj" ... "o_proj"; empty site otherwise
 
  private:
   std::int64_t heads_;

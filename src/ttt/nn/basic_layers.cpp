@@ -29,7 +29,15 @@ SwiGLUImpl::SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std, s
 }
 
 torch::Tensor SwiGLUImpl::forward(const torch::Tensor& x) {
-  return down_proj(ops::activation(activation_, gate_proj(x)) * up_proj(x));
+  auto inner = ops::activation(activation_, lora_project(gate_proj, gate_lora, x)) * lora_project(up_proj, up_lora, x);
+  return lora_project(down_proj, down_lora, inner);
+}
+
+LoraSite SwiGLUImpl::lora_site(const std::string& projection) {
+  if (projection == "gate_proj") return {gate_proj, &gate_lora};
+  if (projection == "up_proj") return {up_proj, &up_lora};
+  if (projection == "down_proj") return {down_proj, &down_lora};
+  return {};
 }
 
 CausalConvImpl::CausalConvImpl(std::int64_t channels, std::int64_t kernel) {

@@ -3,6 +3,8 @@
 // Parameter names follow the TTT reference (weight, bias, gate_proj, up_proj, down_proj).
 #include <torch/torch.h>
 
+#include "ttt/nn/lora.h"
+
 namespace ttt::nn {
 
 class RMSNormImpl : public torch::nn::Module {
@@ -22,6 +24,8 @@ class SwiGLUImpl : public torch::nn::Module {
   SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std, std::string activation = "silu");
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+  LoraAdapterPtr gate_lora, up_lora, down_lora;  // optional LoRA adapters (not submodules)
+  LoraSite lora_site(const std::string& projection);  // "gate_proj" | "up_proj" | "down_proj"; else empty
 
  private:
   std::string activation_;

@@ -66,17 +66,17 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
 
   torch::Tensor xq, xk;
   if (options_.share_qk) {
-    auto xqk = q_proj(x);
+    auto xqk = lora_project(q_proj, q_lora, x);
     // conv_q and conv_k read the same input, so they share one history.
     const torch::Tensor past = cache ? cache->qk_conv_history : torch::Tensor();
     xq = conv_q(xqk, past);
     xk = conv_k(xqk, past);
     if (cache) cache->qk_conv_history = conv_q->next_history(past, xqk);
   } else {
-    xq = q_proj(x);
-    xk = k_proj(x);
+    xq = lora_project(q_proj, q_lora, x);
+    xk = lora_project(k_proj, k_lora, x);
   }
-  auto xv = split_heads(v_proj(x), h);
+  auto xv = split_heads(lora_project(v_proj, v_lora, x), h);
   auto in_batch_pos = torch::remainder(
       torch::arange(position, position + len, torch::TensorOptions().dtype(torch::kLong).device(x.device())), K);
   xq = ops::rope_interleaved(split_heads(xq, h), in_batch_pos, options_.rope_theta);
@@ -106,7 +106,16 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   }
   out = post_norm(out);
   if (options_.use_gate) out = ops::gelu_tanh(g_proj(x)) * out;
-  return o_proj(out);
+  return lora_project(o_proj, o_lora, out);
+}
+
+LoraSite TTTLayerImpl::lora_site(const std::string& projection) {
+  auto site = [](torch::nn::Linear& l, LoraAdapterPtr& slot) { return l.is_empty() ? LoraSite{} : LoraSite{l, &slot}; };
+  if (projection == "q_proj") return site(q_proj, q_lora);
+  if (projection == "k_proj") return site(k_proj, k_lora);
+  if (projection == "v_proj") return site(v_proj, v_lora);
+  if (projection == "o_proj") return site(o_proj, o_lora);
+  return {};
 }
 
 torch::Tensor TTTLayerImpl::reference_inner_chunk(ops::InnerState& state, const torch::Tensor& xq,

@@ -44,6 +44,11 @@ class TTTLayerImpl : public torch::nn::Module {
   const TTTLayerOptions& options() const { return options_; }
 
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr}, g_proj{nullptr};
+  // Optional LoRA adapters of q/k/v/o (not submodules). The projections run before the inner loop, so the
+  // fused inference kernel sees the adapted XQ/XK/XV like the reference path. With share_qk there is no
+  // k_proj (q_proj feeds both convs); g_proj is not a LoRA target.
+  LoraAdapterPtr q_lora, k_lora, v_lora, o_lora;
+  LoraSite lora_site(const std::string& projection);  // empty when the layer has no such projection
   CausalConv conv_q{nullptr}, conv_k{nullptr};
   torch::nn::LayerNorm post_norm{nullptr};
   torch::Tensor learnable_token_idx, learnable_ttt_lr_weight, learnable_ttt_lr_bias;
