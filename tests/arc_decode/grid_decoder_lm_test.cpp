@@ -126,3 +126,41 @@ INSTANTIATE_TEST_SUITE_P(Variants, GridDecoderLM,
                          [](const auto& info) {
                            return std::string(info.param.layer_type) + "_" + info.param.backbone;
                          });
+
+// Speed on the CPU "small" preset (hidden 256, 4 layers) with the grid vocabulary — not a test, a
+// measurement: ./build/tests/ttt_arc_decode_tests --gtest_also_run_disabled_tests --gtest_filter='*Speed*'
+TEST(GridDecoderLMSpeed, DISABLED_SmallPresetCachedVsUncached) {
+  for (const char* type : {"linear", "attention"}) {
+    models::ModelConfig c = models::preset("small", type, "transformer");
+    c.vocab_size = kGridVocabSize;
+    auto model = test_support::random_model(c, torch::kFloat, 1);
+    DeterministicRng rng(3);
+    const Task task = ttt::arc::testing::random_task(rng, 3, 6, 9, 6);  // 6x6 grids: a 302-token prompt
+    const auto prompt = serialize_query_tokens(task, 0);
+    GridDecodeOptions options;  // a random model would fill 30x30; 8x8 keeps the uncached run short
+    options.max_rows = 8;
+    options.max_cols = 8;
+    using clock = std::chrono::steady_clock;
+    const auto ms_since = [](clock::time_point t) {
+      return std::chrono::duration<double, std::milli>(clock::now() - t).count();
+    };
+    decode_grid(model, prompt, options);  // warm-up
+    auto t0 = clock::now();
+    CachedLMLogits prefill_only(model);
+    prefill_only.start(prompt);
+    const double prefill_ms = ms_since(t0);
+    t0 = clock::now();
+    const auto fast = decode_grid(model, prompt, options);
+    const double fast_ms = ms_since(t0);
+    t0 = clock::now();
+    const auto slow = decode_grid_uncached(model, prompt, options);
+    const double slow_ms = ms_since(t0);
+    ASSERT_TRUE(fast && slow);
+    EXPECT_EQ(fast->tokens, slow->tokens);
+    const double n = static_cast<double>(fast->tokens.size());
+    std::cout << "[ info ] small/" << type << ": prompt " << prompt.size() << " tokens, prefill " << prefill_ms
+              << " ms; " << n << " generated tokens: cached " << (fast_ms - prefill_ms) / n
+              << " ms/token after prefill (" << fast_ms << " ms total), uncached " << slow_ms / n
+              << " ms/token (" << slow_ms << " ms total), uncached/cached total " << slow_ms / fast_ms << "\n";
+  }
+}
