@@ -14,6 +14,9 @@ void register_arc_commands(CLI::App& app) {
   register_arc_solve(*arc);
   register_arc_ensemble(*arc);
   register_arc_pretrain(*arc);
+  register_arc_ttt(*arc);
+  register_arc_predict(*arc);
+  register_arc_eval(*arc);
 }
 
 }  // namespace ttt::cli

@@ -28,6 +28,9 @@ void register_arc_ttt_data(CLI::App& arc);
 void register_arc_solve(CLI::App& arc);
 void register_arc_ensemble(CLI::App& arc);
 void register_arc_pretrain(CLI::App& arc);
+void register_arc_ttt(CLI::App& arc);
+void register_arc_predict(CLI::App& arc);
+void register_arc_eval(CLI::App& arc);
 
 // Subcommands of `ttt data`, one file each.
 void register_data_corpus(CLI::App& data);

@@ -128,7 +128,7 @@ INSTANTIATE_TEST_SUITE_P(Variants, GridDecoderLM,
                          });
 
 // Speed on the CPU "small" preset (hidden 256, 4 layers) with the grid vocabulary — not a test, a
-// measurement: ./build/tests/ttt_arc_decode_tests --gtest_also_run_disabled_tests --gtest_filter='*Speed*'
+// measurement: ./build/tests/ttt_arc_model_tests --gtest_also_run_disabled_tests --gtest_filter='*Speed*'
 TEST(GridDecoderLMSpeed, DISABLED_SmallPresetCachedVsUncached) {
   for (const char* type : {"linear", "attention"}) {
     models::ModelConfig c = models::preset("small", type, "transformer");

@@ -1,0 +1,221 @@
+// `ttt arc eval`: the before/after measurement of ARC test-time training on tasks with known test outputs.
+// Every task is predicted twice with the same augmented inference and voting — by the base model alone and
+// after training the task's own LoRA adapter — and both are scored (pass@2 per task and per test input),
+// timed, and shown in HTML reports. Per-task results are kept in OUT/tasks/, so an interrupted or crashed
+// evaluation continues where it stopped.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "arc_model_options.h"
+#include "commands.h"
+#include "ttt/arc/grid_json.h"
+#include "ttt/arc/report.h"
+#include "ttt/arc/scoring.h"
+#include "ttt/util/atomic_file.h"
+#include "ttt/util/error.h"
+#include "ttt/util/interrupt.h"
+#include "ttt/util/printable.h"
+#include "ttt/util/progress.h"
+
+namespace fs = std::filesystem;
+
+namespace ttt::cli {
+namespace {
+
+struct EvalFlags {
+  ArcModelFlags model;
+  std::string tasks, out = "arc-eval";
+  bool json = false, no_ttt = false;
+};
+
+nlohmann::json attempts_json(const std::vector<arc::Attempts>& attempts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& a : attempts)
+    out.push_back({{"attempt_1", arc::grid_to_json(a.attempt_1)}, {"attempt_2", arc::grid_to_json(a.attempt_2)}});
+  return out;
+}
+
+std::vector<arc::Attempts> attempts_from_json(const nlohmann::json& j, const std::string& where) {
+  std::vector<arc::Attempts> out;
+  TTT_CHECK(j.is_array(), "[arc eval] ", where, ": attempts are not a list");
+  for (const auto& a : j)
+    out.push_back({arc::grid_from_json(a.at("attempt_1"), where), arc::grid_from_json(a.at("attempt_2"), where)});
+  return out;
+}
+
+struct TaskRecord {
+  std::vector<arc::Attempts> base, ttt;
+  double base_seconds = 0, ttt_seconds = 0;
+  bool has_ttt = false;
+};
+
+// A record written by an earlier run of the same evaluation, or nullopt (missing or unreadable: redo it).
+std::optional<TaskRecord> read_record(const std::string& path, bool need_ttt) {
+  if (!fs::exists(path)) return std::nullopt;
+  try {
+    const auto j = nlohmann::json::parse(read_file(path, "eval record"));
+    TaskRecord r;
+    r.base = attempts_from_json(j.at("base"), path);
+    r.base_seconds = j.at("base_seconds").get<double>();
+    r.has_ttt = j.contains("ttt");
+    if (r.has_ttt) {
+      r.ttt = attempts_from_json(j.at("ttt"), path);
+      r.ttt_seconds = j.at("ttt_seconds").get<double>();
+    }
+    if (need_ttt && !r.has_ttt) return std::nullopt;
+    return r;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+int run_eval(const EvalFlags& f) {
+  const auto options = solve_options(f.model);
+  auto model = load_arc_model_flag(f.model);
+  const auto tasks = load_arc_tasks_flag(f.tasks, f.model.max_tasks);
+  const auto solutions = arc::solutions_from_tasks(tasks, f.tasks);  // every test output must be known
+  const auto records_dir = fs::path(f.out) / "tasks";
+  fs::create_directories(records_dir);
+  // A record is only reused by the same evaluation: the settings are part of the folder.
+  const nlohmann::json settings = {{"model", f.model.model.empty() ? shipped_arc_model_dir() : f.model.model},
+                                   {"lora_rank", f.model.rank}, {"lora_alpha", f.model.alpha},
+                                   {"lora_targets", f.model.targets}, {"lr", f.model.lr},
+                                   {"epochs", f.model.epochs}, {"batch", f.model.batch},
+                                   {"max_steps", f.model.max_steps}, {"max_examples", f.model.max_examples},
+                                   {"early_stopping", !f.model.no_early_stop}, {"max_queries", f.model.max_queries},
+                                   {"permutations", f.model.permutations}, {"seed", f.model.seed}};
+  const auto settings_path = (fs::path(f.out) / "settings.json").string();
+  if (fs::exists(settings_path)) {
+    const auto before = nlohmann::json::parse(read_file(settings_path, "eval settings"), nullptr, false);
+    if (before != settings) {
+      for (const auto& entry : fs::directory_iterator(records_dir)) fs::remove(entry.path());
+    }
+  }
+  write_file_atomic(settings_path, settings.dump(2) + "\n");
+
+  models::LoraAdapters adapters;
+  if (!f.no_ttt) adapters.attach(model, options.lora, options.lora_seed);
+  install_graceful_interrupt();
+  arc::Submission base_submission, ttt_submission;
+  double base_seconds = 0, ttt_seconds = 0;
+  std::size_t evaluated = 0;
+  for (std::size_t i = 0; i < tasks.size() && !interrupt_requested(); ++i) {
+    const auto& task = tasks[i];
+    const auto record_path = (records_dir / (task_file_stem(task.id) + ".json")).string();
+    auto record = read_record(record_path, !f.no_ttt);
+    if (!record) {
+      TaskRecord r;
+      auto start = std::chrono::steady_clock::now();
+      r.base = arc::attempts_of(arc::predict_with_model(model, nullptr, task, options));
+      r.base_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      nlohmann::json j = {{"task", task.id}, {"base", attempts_json(r.base)}, {"base_seconds", r.base_seconds}};
+      if (!f.no_ttt) {
+        start = std::chrono::steady_clock::now();
+        const auto outcome = arc::solve_with_ttt(model, adapters, task, options);
+        r.ttt = arc::attempts_of(outcome.prediction);
+        r.ttt_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        r.has_ttt = true;
+        j["ttt"] = attempts_json(r.ttt);
+        j["ttt_seconds"] = r.ttt_seconds;
+        j["ttt_steps"] = outcome.report.steps;
+        j["ttt_examples"] = outcome.report.examples;
+        j["ttt_best_step"] = outcome.report.best_step;
+        j["ttt_initial_heldout_loss"] = outcome.report.initial_heldout_loss;
+        j["ttt_best_heldout_loss"] = outcome.report.best_heldout_loss;
+      }
+      write_file_atomic(record_path, j.dump() + "\n");
+      record = std::move(r);
+    }
+    base_submission[task.id] = record->base;
+    base_seconds += record->base_seconds;
+    if (record->has_ttt) {
+      ttt_submission[task.id] = record->ttt;
+      ttt_seconds += record->ttt_seconds;
+    }
+    evaluated += 1;
+    if (!f.json) {
+      auto right = [&](const std::vector<arc::Attempts>& a) {
+        arc::Submission one{{task.id, a}};
+        return arc::score_submission(one, {{task.id, solutions.at(task.id)}}).correct_tasks() == 1;
+      };
+      std::fprintf(stderr, "[%zu/%zu] %s: base %s%s (%.1f s)\n", i + 1, tasks.size(), printable(task.id).c_str(),
+                   right(record->base) ? "right" : "wrong",
+                   record->has_ttt ? (right(record->ttt) ? ", TTT right" : ", TTT wrong") : "",
+                   record->base_seconds + record->ttt_seconds);
+    }
+  }
+  const bool interrupted = interrupt_requested();
+  std::vector<arc::Task> done(tasks.begin(), tasks.begin() + static_cast<std::ptrdiff_t>(evaluated));
+  arc::Solutions done_solutions;
+  for (const auto& t : done) done_solutions[t.id] = solutions.at(t.id);
+  const auto base_score = arc::score_submission(base_submission, done_solutions);
+  const auto ttt_score = arc::score_submission(ttt_submission, done_solutions);
+  arc::save_submission((fs::path(f.out) / "submission_base.json").string(), base_submission);
+  arc::ReportInput report;
+  report.tasks = done;
+  report.solutions = done_solutions;
+  report.title = "ARC eval: base model";
+  report.submission = base_submission;
+  const auto base_report = (fs::path(f.out) / "report_base.html").string();
+  arc::write_report(base_report, report);
+  std::string ttt_report;
+  if (!f.no_ttt) {
+    arc::save_submission((fs::path(f.out) / "submission_ttt.json").string(), ttt_submission);
+    report.title = "ARC eval: after test-time training";
+    report.submission = ttt_submission;
+    ttt_report = (fs::path(f.out) / "report.html").string();
+    arc::write_report(ttt_report, report);
+  }
+  const double n = std::max<double>(1, static_cast<double>(evaluated));
+  nlohmann::json summary = {{"tasks", evaluated},
+                            {"interrupted", interrupted},
+                            {"pass2_base", base_score.score()},
+                            {"per_input_base", base_score.per_input()},
+                            {"correct_base", base_score.correct_tasks()},
+                            {"seconds_per_task_base", base_seconds / n},
+                            {"report_base", base_report}};
+  if (!f.no_ttt) {
+    summary["pass2_ttt"] = ttt_score.score();
+    summary["per_input_ttt"] = ttt_score.per_input();
+    summary["correct_ttt"] = ttt_score.correct_tasks();
+    summary["seconds_per_task"] = (base_seconds + ttt_seconds) / n;
+    summary["seconds_per_task_ttt"] = ttt_seconds / n;
+    summary["report"] = ttt_report;
+  } else {
+    summary["seconds_per_task"] = base_seconds / n;
+  }
+  if (f.json) {
+    std::printf("%s\n", summary.dump().c_str());
+  } else {
+    std::printf("%s%zu tasks: pass@2 base %.1f %% (%zu), per input %.1f %%", interrupted ? "interrupted after " : "",
+                evaluated, 100 * base_score.score(), base_score.correct_tasks(), 100 * base_score.per_input());
+    if (!f.no_ttt)
+      std::printf("; after TTT %.1f %% (%zu), per input %.1f %%; %.1f s per task\nreport %s\n",
+                  100 * ttt_score.score(), ttt_score.correct_tasks(), 100 * ttt_score.per_input(),
+                  (base_seconds + ttt_seconds) / n, ttt_report.c_str());
+    else
+      std::printf("; %.1f s per task\nreport %s\n", base_seconds / n, base_report.c_str());
+  }
+  return interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+void register_arc_eval(CLI::App& arc) {
+  auto f = std::make_shared<EvalFlags>();
+  auto* cmd = arc.add_subcommand("eval", "Score predictions without and with test-time training (pass@2, reports)");
+  cmd->add_option("--tasks", f->tasks, "Tasks with known test outputs (file, folder, or Kaggle challenges)")->required();
+  cmd->add_option("--out", f->out, "Output folder: submissions, reports, per-task records")->capture_default_str();
+  cmd->add_flag("--no-ttt", f->no_ttt, "Only the base model");
+  add_arc_model_flags(cmd, f->model, true);
+  cmd->add_flag("--json", f->json, "Print one JSON object with the scores");
+  cmd->callback([f] {
+    const int code = run_eval(*f);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace ttt::cli

@@ -1,0 +1,47 @@
+#pragma once
+// Flags shared by the ARC commands that run the model (`ttt arc ttt|predict|eval`): the base model, the
+// LoRA adapter, per-task test-time training and augmented inference. Defaults are the spec's (arc-ttt.md,
+// "LoRA test-time training") unless a flag says otherwise.
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "ttt/arc/pipeline/solve_task.h"
+#include "ttt/arc/task.h"
+#include "ttt/models/causal_lm.h"
+
+namespace ttt::cli {
+
+struct ArcModelFlags {
+  std::string model;  // empty: the shipped model
+  std::string targets = "q_proj,v_proj,gate_proj,up_proj,down_proj";
+  std::int64_t rank = 64, epochs = 2, batch = 2, max_steps = 0, max_examples = 250;
+  double alpha = 16, dropout = 0, lr = 1e-4, weight_decay = 0.01, warmup = 0.1;
+  bool no_early_stop = false;
+  std::size_t max_queries = 0, permutations = 2;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  std::size_t max_tasks = 0;
+};
+
+void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt);
+arc::SolveOptions solve_options(const ArcModelFlags& f);
+
+// The shipped base model: models/arc-base next to the source tree the binary was built from (found from
+// the executable's location), or TTT_ARC_MODEL when set.
+std::string shipped_arc_model_dir();
+// --model, or the shipped model; loads and checks it (error naming the folder).
+models::CausalLM load_arc_model_flag(const ArcModelFlags& f);
+
+// The tasks of --tasks, each with at least one test input, cut to --max-tasks.
+std::vector<arc::Task> load_arc_tasks_flag(const std::string& path, std::size_t max_tasks);
+
+// Task ids become file names: anything outside [A-Za-z0-9._-] is replaced, and a leading dot too.
+std::string task_file_stem(const std::string& task_id);
+
+// The worker's share of a task list under `--nproc` / torchrun (RANK, WORLD_SIZE): tasks i with
+// i mod world == rank. Returns {rank, world}.
+std::pair<int, int> task_worker();
+
+}  // namespace ttt::cli

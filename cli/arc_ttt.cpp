@@ -1,0 +1,122 @@
+// `ttt arc ttt`: per-task test-time training. For every task a fresh LoRA adapter is trained on the task's
+// own demonstrations and saved as OUT/adapters/<task>.safetensors with a report OUT/reports/<task>.json.
+// Tasks already done (both files present) are skipped, so a crashed or interrupted run continues where it
+// stopped; `--nproc N` splits the task list over N local workers (or RANK/WORLD_SIZE over machines).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "arc_model_options.h"
+#include "commands.h"
+#include "local_launch.h"
+#include "ttt/util/atomic_file.h"
+#include "ttt/util/error.h"
+#include "ttt/util/interrupt.h"
+#include "ttt/util/printable.h"
+
+namespace fs = std::filesystem;
+
+namespace ttt::cli {
+namespace {
+
+struct TttFlags {
+  ArcModelFlags model;
+  std::string tasks, out;
+  int nproc = 0;
+  bool json = false;
+};
+
+nlohmann::json report_json(const std::string& task_id, const arc::TaskTttReport& r) {
+  nlohmann::json curve = nlohmann::json::array();
+  for (const auto& [step, loss] : r.heldout_curve) curve.push_back({step, loss});
+  return {{"task", task_id},
+          {"examples", r.examples},
+          {"steps", r.steps},
+          {"early_stopping", r.early_stopping},
+          {"best_step", r.best_step},
+          {"initial_heldout_loss", r.initial_heldout_loss},
+          {"best_heldout_loss", r.best_heldout_loss},
+          {"final_train_loss", r.final_train_loss},
+          {"seconds", r.seconds},
+          {"heldout_curve", curve}};
+}
+
+int run_ttt(const TttFlags& f) {
+  const auto [rank, world] = task_worker();
+  const auto options = solve_options(f.model);
+  auto model = load_arc_model_flag(f.model);
+  const auto tasks = load_arc_tasks_flag(f.tasks, f.model.max_tasks);
+  const auto adapters_dir = fs::path(f.out) / "adapters", reports_dir = fs::path(f.out) / "reports";
+  fs::create_directories(adapters_dir);
+  fs::create_directories(reports_dir);
+  models::LoraAdapters adapters;
+  adapters.attach(model, options.lora, options.lora_seed);
+  install_graceful_interrupt();
+  std::size_t done = 0, skipped = 0, mine = 0;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(world)) != rank) continue;
+    mine += 1;
+    const auto& task = tasks[i];
+    const auto stem = task_file_stem(task.id);
+    const auto adapter_path = (adapters_dir / (stem + ".safetensors")).string();
+    const auto report_path = (reports_dir / (stem + ".json")).string();
+    if (fs::exists(adapter_path) && fs::exists(report_path)) {
+      skipped += 1;
+      continue;
+    }
+    if (interrupt_requested()) break;
+    adapters.reset(options.lora_seed);
+    const auto report = arc::test_time_train(model, adapters, task, options.ttt);
+    adapters.save(adapter_path);
+    // The report last: its presence marks the task done.
+    const auto j = report_json(task.id, report);
+    write_file_atomic(report_path, j.dump(2) + "\n");
+    done += 1;
+    if (f.json) {
+      auto event = j;
+      event["event"] = "task";
+      event["adapter"] = adapter_path;
+      event.erase("heldout_curve");
+      std::printf("%s\n", event.dump().c_str());
+      std::fflush(stdout);
+    } else {
+      std::fprintf(stderr, "[%zu/%zu] %s: %zu examples, %lld steps, %s, %.1f s\n", i + 1, tasks.size(),
+                   printable(task.id).c_str(), report.examples, static_cast<long long>(report.steps),
+                   report.early_stopping
+                       ? str("held-out demo loss ", report.initial_heldout_loss, " → ", report.best_heldout_loss,
+                             " (kept step ", report.best_step, ")").c_str()
+                       : "no early stopping (fewer than 3 demonstrations)",
+                   report.seconds);
+    }
+  }
+  const bool interrupted = interrupt_requested();
+  if (f.json)
+    std::printf("%s\n", nlohmann::json({{"event", "done"}, {"tasks", mine}, {"trained", done}, {"skipped", skipped},
+                                        {"interrupted", interrupted}, {"out", f.out}})
+                            .dump()
+                            .c_str());
+  else
+    std::printf("%s%zu tasks: %zu trained, %zu already done; adapters in %s\n", interrupted ? "interrupted: " : "",
+                mine, done, skipped, adapters_dir.c_str());
+  return interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+void register_arc_ttt(CLI::App& arc) {
+  auto f = std::make_shared<TttFlags>();
+  auto* cmd = arc.add_subcommand("ttt", "Per-task test-time training: one LoRA adapter per task (resumable)");
+  cmd->add_option("--tasks", f->tasks, "Task file, folder of task files, or Kaggle challenges file")->required();
+  cmd->add_option("--out", f->out, "Output folder: adapters/<task>.safetensors, reports/<task>.json")->required();
+  add_arc_model_flags(cmd, f->model, true);
+  cmd->add_option("--nproc", f->nproc, "Split the tasks over N local worker processes")->check(CLI::Range(1, 256));
+  cmd->add_flag("--json", f->json, "One JSON object per task, then a summary");
+  cmd->callback([f] {
+    const int code = f->nproc > 1 && !std::getenv("WORLD_SIZE") ? launch_local_workers(f->nproc) : run_ttt(*f);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace ttt::cli

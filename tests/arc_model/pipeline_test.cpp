@@ -1,0 +1,264 @@
+// The ARC model recipes: masked training windows through the trainer, teacher-forced answer scoring
+// against greedy decoding, padded task batches, per-task TTT (early stopping keeps the best adapter,
+// adapters reset between tasks) and the base-model configs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "arc/random_tasks.h"
+#include "support/random_models.h"
+#include "ttt/arc/grid_decoder_lm.h"
+#include "ttt/arc/grid_tokens.h"
+#include "ttt/arc/pipeline/answer_score.h"
+#include "ttt/arc/pipeline/base_model.h"
+#include "ttt/arc/pipeline/solve_task.h"
+#include "ttt/arc/pipeline/task_batch.h"
+#include "ttt/arc/pipeline/task_ttt.h"
+#include "ttt/models/weights.h"
+#include "ttt/train/adamw.h"
+#include "ttt/train/lm_loss.h"
+#include "ttt/train/trainer.h"
+#include "ttt/util/error.h"
+
+using namespace ttt;
+using namespace ttt::arc;
+
+namespace {
+
+models::CausalLM grid_model(std::uint64_t seed, const std::string& layer_type = "attention") {
+  auto c = arc_model_config("tiny", layer_type, 512);
+  c.hidden_size = 32;
+  c.intermediate_size = 64;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 2;
+  return test_support::random_model(c, torch::kFloat, seed);
+}
+
+// Demonstrations whose output is the input with every non-zero cell recoloured to `color`.
+Task recolor_task(std::uint64_t seed, int demos, int side, int color) {
+  DeterministicRng rng(seed);
+  Task t;
+  t.id = "recolor" + std::to_string(seed);
+  for (int k = 0; k <= demos; ++k) {
+    Grid in(side, side), out(side, side);
+    for (int r = 0; r < side; ++r)
+      for (int c = 0; c < side; ++c) {
+        const auto v = static_cast<std::uint8_t>(rng.below(3) == 0 ? 0 : 1 + rng.below(9));
+        in.at(r, c) = v;
+        out.at(r, c) = v == 0 ? 0 : static_cast<std::uint8_t>(color);
+      }
+    (k < demos ? t.train : t.test).push_back({in, out});
+  }
+  return t;
+}
+
+// A source of masked windows (everything but every third target counts) for the trainer.
+class MaskedWindows : public data::WindowSource {
+ public:
+  MaskedWindows(std::int64_t count, std::int64_t context) : count_(count), context_(context) {}
+  std::int64_t size() const override { return count_; }
+  std::int64_t window_length() const override { return context_ + 1; }
+  void read(std::int64_t index, std::int64_t* out) const override {
+    for (std::int64_t i = 0; i <= context_; ++i) out[i] = (index * 7 + i * 3) % kGridVocabSize;
+  }
+  bool has_loss_mask() const override { return true; }
+  void read_loss_mask(std::int64_t index, std::uint8_t* out) const override {
+    for (std::int64_t i = 0; i < context_; ++i) out[i] = (i + index) % 3 != 0;
+  }
+
+ private:
+  std::int64_t count_, context_;
+};
+
+}  // namespace
+
+TEST(ArcPipeline, TrainerAveragesTheLossOverCountedTargetsOnly) {
+  auto model = grid_model(1);
+  MaskedWindows windows(8, 24);
+  // The loss of the first step, computed independently before the trainer touches the model.
+  double expected = 0;
+  {
+    torch::NoGradGuard no_grad;
+    double sum = 0;
+    std::int64_t count = 0;
+    for (std::int64_t w = 0; w < 4; ++w) {
+      std::vector<std::int64_t> ids(25);
+      std::vector<std::uint8_t> mask(24);
+      windows.read(w, ids.data());
+      windows.read_loss_mask(w, mask.data());
+      auto logp = torch::log_softmax(model->forward(torch::tensor(ids).narrow(0, 0, 24).unsqueeze(0)).logits[0], -1);
+      for (int t = 0; t < 24; ++t)
+        if (mask[t]) {
+          sum -= logp[t][ids[t + 1]].item<double>();
+          count += 1;
+        }
+    }
+    expected = sum / static_cast<double>(count);
+  }
+  train::TrainOptions o;
+  o.context = 24;
+  o.batch_size = 4;
+  o.micro_batch = 2;  // accumulation: micro-batches with different counts must still give the global mean
+  o.shuffle = false;
+  o.schedule.total_steps = 2;
+  auto comm = train::make_single_process_communicator();
+  train::Trainer trainer(model, o, windows, *comm);
+  EXPECT_NEAR(trainer.step().loss, expected, 1e-5);
+}
+
+TEST(ArcPipeline, LmLossSumIgnoresMaskedTargetsInValueAndGradient) {
+  auto logits = torch::randn({2, 5, 7}, torch::kDouble).requires_grad_(true);
+  auto targets = torch::randint(0, 7, {2, 5}, torch::kLong);
+  auto mask = torch::tensor({1, 0, 1, 1, 0, 0, 0, 1, 0, 1}, torch::kUInt8).view({2, 5});
+  auto s = train::lm_loss_sum(logits, targets, mask);
+  EXPECT_EQ(s.count, 5);
+  s.sum.backward();
+  auto logp = torch::log_softmax(logits.detach(), -1);
+  double expected = 0;
+  for (int b = 0; b < 2; ++b)
+    for (int t = 0; t < 5; ++t)
+      if (mask[b][t].item<int>()) expected -= logp[b][t][targets[b][t].item<std::int64_t>()].item<double>();
+  EXPECT_NEAR(s.sum.item<double>(), expected, 1e-12);
+  for (int b = 0; b < 2; ++b)
+    for (int t = 0; t < 5; ++t)
+      if (!mask[b][t].item<int>()) EXPECT_EQ(logits.grad()[b][t].abs().sum().item<double>(), 0.0);
+}
+
+TEST(ArcPipeline, PaddedBatchRowsPredictLikeTheSequenceAlone) {
+  auto model = grid_model(2);
+  model->eval();
+  const Task a = recolor_task(1, 2, 3, 4), b = recolor_task(2, 3, 4, 6);
+  const auto batch = make_task_batch({&a, &b}, 512);
+  torch::NoGradGuard no_grad;
+  auto logits = model->forward(batch.inputs).logits;
+  for (int row = 0; row < 2; ++row) {
+    const Task& t = row == 0 ? a : b;
+    const auto seq = serialize_task_tokens(t, 0, true);
+    const auto n = static_cast<std::int64_t>(seq.ids.size()) - 1;
+    std::vector<std::int64_t> ids(seq.ids.begin(), seq.ids.end() - 1);
+    auto alone = model->forward(torch::tensor(ids).unsqueeze(0)).logits[0];
+    EXPECT_LT((logits[row].narrow(0, 0, n) - alone).abs().max().item<double>(), 1e-5);
+    // Mask: the serializer's in-loss flags shifted by one; padding never counts.
+    for (std::int64_t t = 0; t < batch.mask.size(1); ++t)
+      EXPECT_EQ(batch.mask[row][t].item<int>(), t < n ? seq.in_loss[static_cast<std::size_t>(t + 1)] : 0);
+  }
+  EXPECT_THROW(make_task_batch({&a}, 10), Error);
+}
+
+TEST(ArcPipeline, TeacherForcedExactMatchEqualsGreedyDecoding) {
+  // Overfit a tiny model on one task until it answers it, then compare the one-pass score with decoding,
+  // on that task (right) and on others (wrong).
+  auto model = grid_model(3);
+  const Task learned = recolor_task(5, 2, 3, 7);
+  auto params = model->named_parameters();
+  std::vector<std::pair<std::string, torch::Tensor>> named;
+  for (auto& p : params) named.emplace_back(p.key(), p.value());
+  train::AdamW opt(named, {0.9, 0.95, 1e-8, 0.0});
+  const auto batch = make_task_batch({&learned}, 512);
+  model->train();
+  for (int step = 0; step < 150; ++step) {
+    for (auto& p : named)
+      if (p.second.grad().defined()) p.second.mutable_grad().zero_();
+    auto s = train::lm_loss_sum(model->forward(batch.inputs).logits, batch.targets, batch.mask);
+    (s.sum / static_cast<double>(s.count)).backward();
+    opt.step(1e-2);
+  }
+  model->eval();
+  std::size_t exact_seen = 0, wrong_seen = 0;
+  for (const Task& t : {learned, recolor_task(6, 2, 3, 7), recolor_task(7, 2, 4, 2), recolor_task(8, 3, 3, 1)}) {
+    const auto score = score_answer(model, t, 0);
+    const auto decoded = decode_grid(model, serialize_query_tokens(t, 0));
+    const bool decoded_right = decoded && decoded->grid == *t.test[0].output;
+    // exact ⇒ constrained greedy decoding reproduces the answer (the converse needs an illegal argmax).
+    if (score.exact) EXPECT_TRUE(decoded_right) << t.id;
+    EXPECT_LE(score.correct, score.tokens);
+    EXPECT_TRUE(std::isfinite(score.loss));
+    (score.exact ? exact_seen : wrong_seen) += 1;
+  }
+  EXPECT_TRUE(score_answer(model, learned, 0).exact) << "150 steps did not memorise the task";
+  EXPECT_GE(wrong_seen, 1u);
+}
+
+TEST(ArcPipeline, EarlyStoppingKeepsTheBestAdapterOnTheHeldOutDemonstration) {
+  auto model = grid_model(4);
+  const Task task = recolor_task(9, 4, 3, 5);
+  models::LoraAdapters adapters;
+  nn::LoraConfig lora;
+  lora.rank = 4;
+  adapters.attach(model, lora, 0);
+  TaskTttOptions o;
+  o.data.max_tasks = 12;
+  o.epochs = 2;
+  o.lr = 0.5;  // large enough that some updates hurt the held-out loss
+  o.eval_every = 1;
+  const auto report = test_time_train(model, adapters, task, o);
+  ASSERT_TRUE(report.early_stopping);
+  ASSERT_GE(report.heldout_curve.size(), 3u);
+  double best = INFINITY;
+  std::int64_t best_step = -1;
+  for (const auto& [step, loss] : report.heldout_curve)
+    if (loss < best) best = loss, best_step = step;
+  EXPECT_EQ(report.best_step, best_step);
+  EXPECT_DOUBLE_EQ(report.best_heldout_loss, best);
+  // The adapters now are the kept ones: the held-out task scores exactly the best loss again.
+  Task heldout = task;
+  heldout.test = {task.train.back()};
+  heldout.train.pop_back();
+  EXPECT_NEAR(score_answer(model, heldout, 0).loss, best, 1e-5);
+  // The held-out demonstration never appears as a training query: with only 3 left, the TTT data comes
+  // from them.
+  EXPECT_LE(report.examples, 12u);
+}
+
+TEST(ArcPipeline, AdaptersResetBetweenTasks) {
+  auto model = grid_model(5);
+  models::LoraAdapters adapters;
+  nn::LoraConfig lora;
+  lora.rank = 4;
+  adapters.attach(model, lora, 3);
+  SolveOptions o;
+  o.lora = lora;
+  o.lora_seed = 3;
+  o.ttt.data.max_tasks = 6;
+  o.ttt.epochs = 1;
+  o.ttt.lr = 1e-2;
+  o.predict.queries.max_queries = 2;
+  o.predict.decode.max_rows = o.predict.decode.max_cols = 4;
+  const Task a = recolor_task(10, 3, 3, 2), b = recolor_task(11, 3, 3, 8);
+  const auto fresh_b = solve_with_ttt(model, adapters, b, o);
+  std::vector<torch::Tensor> after_fresh_b;
+  for (auto& p : adapters.parameters()) after_fresh_b.push_back(p.detach().clone());
+  solve_with_ttt(model, adapters, a, o);
+  const auto b_after_a = solve_with_ttt(model, adapters, b, o);
+  const auto now = adapters.parameters();
+  for (std::size_t i = 0; i < now.size(); ++i) EXPECT_TRUE(torch::equal(now[i], after_fresh_b[i])) << i;
+  ASSERT_EQ(attempts_of(fresh_b.prediction).size(), 1u);
+  EXPECT_EQ(attempts_of(fresh_b.prediction)[0], attempts_of(b_after_a.prediction)[0]);
+  EXPECT_EQ(fresh_b.report.steps, b_after_a.report.steps);
+}
+
+TEST(ArcPipeline, BaseModelConfigsAndLoadingErrors) {
+  for (const auto& size : arc_model_sizes())
+    for (const char* type : {"attention", "linear"}) {
+      const auto c = arc_model_config(size, type, 1024);
+      EXPECT_EQ(c.vocab_size, kGridVocabSize);
+      EXPECT_FALSE(c.tie_word_embeddings);
+      EXPECT_EQ(c.backbone(), "transformer");
+    }
+  EXPECT_THROW(arc_model_config("huge", "attention", 1024), Error);
+  EXPECT_THROW(arc_model_config("tiny", "mamba", 1024), Error);
+  EXPECT_THROW(load_arc_model("/nonexistent/model"), Error);
+  // A language model of another vocabulary is refused by name.
+  const auto dir = std::filesystem::temp_directory_path() / "ttt_arc_wrong_vocab";
+  std::filesystem::create_directories(dir);
+  auto lm = test_support::random_model(test_support::tiny_config("attention", "transformer"), torch::kFloat, 1);
+  models::save_config((dir / "config.json").string(), lm->config());
+  models::save_weights((dir / "model.safetensors").string(), lm);
+  try {
+    load_arc_model(dir.string());
+    ADD_FAILURE() << "loaded a non-grid model";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not an ARC model"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
