@@ -114,17 +114,25 @@ int run_eval(const EvalFlags& f) {
       nlohmann::json j = {{"task", task.id}, {"base", attempts_json(r.base)}, {"base_seconds", r.base_seconds}};
       if (!f.no_ttt) {
         start = std::chrono::steady_clock::now();
-        const auto outcome = arc::solve_with_ttt(model, adapters, task, options);
-        r.ttt = arc::attempts_of(outcome.prediction);
-        r.ttt_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         r.has_ttt = true;
+        try {
+          const auto outcome = arc::solve_with_ttt(model, adapters, task, options);
+          r.ttt = arc::attempts_of(outcome.prediction);
+          j["ttt_steps"] = outcome.report.steps;
+          j["ttt_examples"] = outcome.report.examples;
+          j["ttt_best_step"] = outcome.report.best_step;
+          j["ttt_initial_heldout_loss"] = outcome.report.initial_heldout_loss;
+          j["ttt_best_heldout_loss"] = outcome.report.best_heldout_loss;
+        } catch (const Error& e) {
+          // A task whose demonstrations do not fit the context cannot be trained on: it keeps the base
+          // model's prediction, and the reason is shown and recorded.
+          std::fprintf(stderr, "%s: test-time training skipped: %s\n", printable(task.id).c_str(), e.what());
+          r.ttt = r.base;
+          j["ttt_error"] = e.what();
+        }
+        r.ttt_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         j["ttt"] = attempts_json(r.ttt);
         j["ttt_seconds"] = r.ttt_seconds;
-        j["ttt_steps"] = outcome.report.steps;
-        j["ttt_examples"] = outcome.report.examples;
-        j["ttt_best_step"] = outcome.report.best_step;
-        j["ttt_initial_heldout_loss"] = outcome.report.initial_heldout_loss;
-        j["ttt_best_heldout_loss"] = outcome.report.best_heldout_loss;
       }
       write_file_atomic(record_path, j.dump() + "\n");
       record = std::move(r);

@@ -53,8 +53,16 @@ int run_predict(const PredictFlags& f) {
       prediction = arc::predict_with_model(model, &adapters, task, options);
       mode = "adapter";
     } else {
-      prediction = arc::solve_with_ttt(model, adapters, task, options).prediction;
-      mode = "ttt";
+      try {
+        prediction = arc::solve_with_ttt(model, adapters, task, options).prediction;
+        mode = "ttt";
+      } catch (const Error& e) {
+        // Demonstrations too long to train on: predict with the base model and say why.
+        std::fprintf(stderr, "%s: test-time training skipped (%s); base model prediction\n",
+                     printable(task.id).c_str(), e.what());
+        prediction = arc::predict_with_model(model, nullptr, task, options);
+        mode = "base (ttt failed)";
+      }
     }
     submission[task.id] = arc::attempts_of(prediction);
     if (!f.details.empty()) {

@@ -32,7 +32,7 @@ namespace ttt::cli {
 namespace {
 
 struct PretrainFlags {
-  std::string out, arc_tasks, size = "small", layer_type = "attention", holdout_families = "default";
+  std::string out, arc_tasks, init, size = "small", layer_type = "attention", holdout_families = "default";
   std::int64_t context = 1024, batch = 16, steps = 1000, warmup_steps = -1;
   double lr = 1e-3, min_lr = 1e-5, warmup = 0.05, weight_decay = 0.1, clip = 1.0, arc_fraction = 0.2;
   double side_ramp = 0.5, tier2_start = 0.1, tier3_start = 0.25;
@@ -136,6 +136,16 @@ int run_pretrain(const PretrainFlags& f) {
   const auto config = arc::arc_model_config(f.size, f.layer_type, f.context);
   torch::manual_seed(f.seed);
   models::CausalLM model(config);
+  if (!f.init.empty() && !f.resume) {
+    // Warm start: the weights of an earlier run (same architecture), with a fresh optimizer and schedule.
+    const auto init = arc::load_arc_model(f.init);
+    const auto theirs = models::config_to_json(init->config()), ours = models::config_to_json(config);
+    TTT_CHECK(theirs == ours, "[arc pretrain] --init ", f.init, ": its config differs from --size/--layer-type/--context (",
+              theirs.dump(), " vs ", ours.dump(), ")");
+    torch::NoGradGuard no_grad;
+    auto src = init->named_parameters();
+    for (auto& p : model->named_parameters()) p.value().copy_(src[p.key()]);
+  }
   std::int64_t parameters = 0;
   for (const auto& p : model->parameters()) parameters += p.numel();
   spec.extra_log_fields = {{"parameters", parameters},
@@ -236,6 +246,7 @@ void register_arc_pretrain(CLI::App& arc) {
   auto* cmd = arc.add_subcommand("pretrain", "Train the ARC base model on generated and augmented ARC tasks");
   cmd->add_option("--out", f->out, "Run folder: checkpoints/, log.jsonl, loss.svg, holdout.json, model/")->required();
   cmd->add_option("--arc-tasks", f->arc_tasks, "ARC training tasks (folder, task file or Kaggle challenges) to augment");
+  cmd->add_option("--init", f->init, "Start from this model folder or checkpoint's weights (fresh optimizer and schedule)");
   cmd->add_option("--holdout-arc", f->holdout_arc, "Small-grid (≤ 10×10) ARC tasks kept out of pretraining")
       ->capture_default_str()->check(CLI::Range(0, 100000));
   cmd->add_option("--holdout-families", f->holdout_families,

@@ -54,7 +54,7 @@ int run_ttt(const TttFlags& f) {
   models::LoraAdapters adapters;
   adapters.attach(model, options.lora, options.lora_seed);
   install_graceful_interrupt();
-  std::size_t done = 0, skipped = 0, mine = 0;
+  std::size_t done = 0, skipped = 0, mine = 0, failed = 0;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     if (static_cast<int>(i % static_cast<std::size_t>(world)) != rank) continue;
     mine += 1;
@@ -68,7 +68,17 @@ int run_ttt(const TttFlags& f) {
     }
     if (interrupt_requested()) break;
     adapters.reset(options.lora_seed);
-    const auto report = arc::test_time_train(model, adapters, task, options.ttt);
+    arc::TaskTttReport report;
+    try {
+      report = arc::test_time_train(model, adapters, task, options.ttt);
+    } catch (const Error& e) {
+      // One task that cannot be trained (too long for the context) must not stop the others.
+      failed += 1;
+      if (f.json)
+        std::printf("%s\n", nlohmann::json({{"event", "task_failed"}, {"task", task.id}, {"error", e.what()}}).dump().c_str());
+      std::fprintf(stderr, "[%zu/%zu] %s: failed: %s\n", i + 1, tasks.size(), printable(task.id).c_str(), e.what());
+      continue;
+    }
     adapters.save(adapter_path);
     // The report last: its presence marks the task done.
     const auto j = report_json(task.id, report);
@@ -94,13 +104,14 @@ int run_ttt(const TttFlags& f) {
   const bool interrupted = interrupt_requested();
   if (f.json)
     std::printf("%s\n", nlohmann::json({{"event", "done"}, {"tasks", mine}, {"trained", done}, {"skipped", skipped},
-                                        {"interrupted", interrupted}, {"out", f.out}})
+                                        {"failed", failed}, {"interrupted", interrupted}, {"out", f.out}})
                             .dump()
                             .c_str());
   else
-    std::printf("%s%zu tasks: %zu trained, %zu already done; adapters in %s\n", interrupted ? "interrupted: " : "",
-                mine, done, skipped, adapters_dir.c_str());
-  return interrupted ? 130 : 0;
+    std::printf("%s%zu tasks: %zu trained, %zu already done, %zu failed; adapters in %s\n",
+                interrupted ? "interrupted: " : "", mine, done, skipped, failed, adapters_dir.c_str());
+  if (interrupted) return 130;
+  return failed > 0 ? 1 : 0;
 }
 
 }  // namespace

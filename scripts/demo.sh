@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make demo: the main jobs on built-in defaults, end to end, in a few seconds on a laptop CPU.
+# make demo: the main jobs on built-in defaults, end to end, in a few minutes on a laptop CPU.
 set -euo pipefail
 build=${1:-build}
 ttt="$build/ttt"
@@ -42,4 +42,12 @@ echo "== 5. Train a tiny TTT-Linear LM on public-domain books (Debian packages),
   --plot "$out/loss-by-position.svg"
 "$ttt" lm generate --model "$out/lm-run" --tokenizer "$out/books.model" --prompt "And God said" \
   --max-new-tokens 40 --temperature 0.8 --top-p 0.95 --seed 1
+echo
+echo "== 6. ARC test-time training with the shipped base model (models/arc-base): tasks of rule families it"
+echo "   never saw in pretraining, predicted before and after training a LoRA adapter on each task's own"
+echo "   demonstrations (augmented inference + voting both times)"
+"$ttt" arc generate --families count_colors,swap_two_colors,fill_from_seeds,gravity_cells,scale_down,keep_largest_object \
+  --per-family 1 --min-side 3 --max-side 6 --demos 3-4 --seed 2026 --out "$out/arc-heldout"
+"$ttt" arc eval --tasks "$out/arc-heldout" --out "$out/arc-eval"
+
 echo "demo outputs are in $out (training log $out/lm-run/log.jsonl, loss curve $out/lm-run/loss.svg)"

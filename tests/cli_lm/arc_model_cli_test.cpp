@@ -1,0 +1,141 @@
+// `ttt arc pretrain|ttt|predict|eval` end to end with a tiny model trained for a few steps: the files each
+// command promises, resumption without redoing work, the JSON contract of `arc eval`, and clear errors for
+// malformed tasks, missing or corrupt models and tasks too long for the context.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_cli.h"
+
+using namespace ttt::test_support;
+namespace fs = std::filesystem;
+
+namespace {
+
+// One tiny base model and a few small generated tasks, shared by the tests of this file.
+class ArcModelCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir("arc_model_cli");
+    fs::create_directories(dir_->path());
+    const auto r = run_cli("arc pretrain --out " + run() + " --size tiny --context 256 --steps 4 --batch 2 "
+                           "--max-side 4 --start-max-side 4 --eval-per-family 0 --save-every 2 --json");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto g = run_cli("arc generate --families recolor_all,flip_rows --per-family 1 --min-side 3 --max-side 4 "
+                           "--demos 3-3 --seed 5 --out " + tasks());
+    ASSERT_EQ(g.exit_code, 0) << g.output;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string run() { return (dir_->path() / "pretrain").string(); }
+  static std::string model() { return (dir_->path() / "pretrain" / "model").string(); }
+  static std::string tasks() { return (dir_->path() / "tasks").string(); }
+  static std::string path(const std::string& name) { return (dir_->path() / name).string(); }
+  // Few queries and little TTT data: these tests check plumbing, not accuracy.
+  static std::string fast() { return " --max-examples 4 --lora-rank 4 --max-queries 3 --threads 1"; }
+  static TempDir* dir_;
+};
+TempDir* ArcModelCli::dir_ = nullptr;
+
+nlohmann::json last_json_line(const std::string& output) {
+  const auto end = output.find_last_not_of('\n');
+  const auto start = output.rfind('\n', end);
+  return nlohmann::json::parse(output.substr(start == std::string::npos ? 0 : start + 1, end - start));
+}
+
+}  // namespace
+
+TEST_F(ArcModelCli, PretrainWritesModelHoldoutLogAndRefusesAnotherSplitOnResume) {
+  EXPECT_TRUE(fs::exists(fs::path(model()) / "config.json"));
+  EXPECT_TRUE(fs::exists(fs::path(model()) / "model.safetensors"));
+  const auto holdout = nlohmann::json::parse(slurp(fs::path(run()) / "holdout.json"));
+  EXPECT_GE(holdout["families"].size(), 10u);
+  EXPECT_TRUE(contains(slurp(fs::path(run()) / "log.jsonl"), "\"event\":\"step\""));
+  const auto r = run_cli("arc pretrain --out " + run() + " --size tiny --context 256 --steps 4 --batch 2 "
+                         "--holdout-families rotate_90 --resume");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.output, "different held-out split")) << r.output;
+}
+
+TEST_F(ArcModelCli, EvalPrintsTheScoresAndReusesItsRecords) {
+  const auto out = path("eval");
+  const auto r = run_cli_split("arc eval --tasks " + tasks() + " --model " + model() + " --out " + out + fast() + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output << r.err;
+  const auto j = last_json_line(r.output);
+  for (const char* key : {"tasks", "pass2_base", "pass2_ttt", "per_input_base", "per_input_ttt", "seconds_per_task"})
+    EXPECT_TRUE(j.contains(key)) << key << " missing in " << j.dump();
+  EXPECT_EQ(j["tasks"], 2);
+  EXPECT_TRUE(fs::exists(j["report"].get<std::string>()));
+  EXPECT_TRUE(fs::exists(fs::path(out) / "submission_ttt.json"));
+  // A second run reads the per-task records instead of predicting again: same scores.
+  const auto again = run_cli_split("arc eval --tasks " + tasks() + " --model " + model() + " --out " + out + fast() + " --json");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto k = last_json_line(again.output);
+  EXPECT_EQ(k["pass2_ttt"], j["pass2_ttt"]);
+  EXPECT_EQ(k["seconds_per_task"], j["seconds_per_task"]);
+}
+
+TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
+  const auto out = path("ttt");
+  const auto r = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(fs::path(out) / "adapters" / "recolor_all-0.safetensors"));
+  EXPECT_TRUE(fs::exists(fs::path(out) / "reports" / "flip_rows-0.json"));
+  const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(contains(again.output, "0 trained, 2 already done")) << again.output;
+  const auto sub = path("submission.json");
+  const auto p = run_cli("arc predict --tasks " + tasks() + " --model " + model() + " --adapters " + out + " --out " +
+                         sub + fast());
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  const auto score = run_cli("arc score --submission " + sub + " --solutions " + tasks() + " --json");
+  EXPECT_EQ(score.exit_code, 0) << score.output;
+  const auto base = run_cli("arc predict --tasks " + tasks() + " --model " + model() + " --no-ttt --out " +
+                            path("base.json") + fast());
+  EXPECT_EQ(base.exit_code, 0) << base.output;
+  // Adapters of another rank do not load into this model: the file is named.
+  const auto wrong = run_cli("arc predict --tasks " + tasks() + " --model " + model() + " --adapters " + out +
+                             " --out " + path("wrong.json") + " --lora-rank 8 --max-queries 1");
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_TRUE(contains(wrong.output, "flip_rows-0.safetensors: adapters of rank 4")) << wrong.output;
+  EXPECT_FALSE(fs::exists(path("wrong.json")));
+}
+
+TEST_F(ArcModelCli, BadTasksModelsAndContextsGiveClearErrors) {
+  // A malformed task file.
+  fs::create_directories(path("bad"));
+  { std::ofstream(path("bad/broken.json")) << "{\"train\": [{\"input\": [[1,2],[3]], \"output\": [[1]]}], \"test\": []}"; }
+  auto r = run_cli("arc eval --tasks " + path("bad/broken.json") + " --model " + model() + fast());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.output, "broken.json")) << r.output;
+  // A missing model folder and a corrupt one.
+  r = run_cli("arc predict --tasks " + tasks() + " --model " + path("nope") + " --no-ttt --out " + path("x.json"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.output, "nope")) << r.output;
+  fs::create_directories(path("corrupt"));
+  fs::copy_file(fs::path(model()) / "config.json", path("corrupt/config.json"));
+  const auto weights = slurp(fs::path(model()) / "model.safetensors");
+  { std::ofstream(path("corrupt/model.safetensors"), std::ios::binary) << weights.substr(0, weights.size() / 2); }
+  r = run_cli("arc predict --tasks " + tasks() + " --model " + path("corrupt") + " --no-ttt --out " + path("x.json"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.output, "model.safetensors")) << r.output;
+  EXPECT_FALSE(fs::exists(path("x.json")));
+  // A task whose demonstrations cannot fit the 256-token context: named, the others still trained.
+  fs::create_directories(path("long"));
+  std::string row = "[" + std::string("1,") ;
+  for (int c = 1; c < 19; ++c) row += "2,";
+  row += "3]";
+  std::string grid = "[";
+  for (int r2 = 0; r2 < 20; ++r2) grid += row + (r2 < 19 ? "," : "]");
+  { std::ofstream(path("long/long.json")) << "{\"train\": [{\"input\": " << grid << ", \"output\": " << grid
+                                            << "}, {\"input\": " << grid << ", \"output\": " << grid
+                                            << "}], \"test\": [{\"input\": " << grid << "}]}"; }
+  fs::copy_file(fs::path(tasks()) / "recolor_all-0.json", path("long/recolor_all-0.json"));
+  r = run_cli("arc ttt --tasks " + path("long") + " --model " + model() + " --out " + path("long-out") + fast());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.output, "long: failed")) << r.output;
+  EXPECT_TRUE(contains(r.output, "context")) << r.output;
+  EXPECT_TRUE(fs::exists(fs::path(path("long-out")) / "adapters" / "recolor_all-0.safetensors"));
+}
