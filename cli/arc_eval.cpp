@@ -183,12 +183,15 @@ int run_eval(const EvalFlags& f) {
                             {"pass2_base", base_score.score()},
                             {"per_input_base", base_score.per_input()},
                             {"correct_base", base_score.correct_tasks()},
+                            {"test_inputs", base_score.input_count()},
+                            {"correct_inputs_base", base_score.correct_inputs()},
                             {"seconds_per_task_base", base_seconds / n},
                             {"report_base", base_report}};
   if (!f.no_ttt) {
     summary["pass2_ttt"] = ttt_score.score();
     summary["per_input_ttt"] = ttt_score.per_input();
     summary["correct_ttt"] = ttt_score.correct_tasks();
+    summary["correct_inputs_ttt"] = ttt_score.correct_inputs();
     summary["seconds_per_task"] = (base_seconds + ttt_seconds) / n;
     summary["seconds_per_task_ttt"] = ttt_seconds / n;
     summary["report"] = ttt_report;

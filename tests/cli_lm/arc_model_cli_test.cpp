@@ -59,6 +59,15 @@ TEST_F(ArcModelCli, PretrainWritesModelHoldoutLogAndRefusesAnotherSplitOnResume)
   EXPECT_TRUE(contains(r.output, "different held-out split")) << r.output;
 }
 
+TEST_F(ArcModelCli, PretrainAlsoBuildsATttLinearBaseModel) {
+  const auto out = path("linear");
+  const auto r = run_cli("arc pretrain --out " + out + " --size tiny --layer-type linear --context 128 --steps 2 "
+                         "--batch 2 --max-side 3 --start-max-side 3 --eval-per-family 1 --eval-every 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(slurp(fs::path(out) / "model" / "config.json"), "\"ttt_layer_type\": \"linear\""));
+  EXPECT_TRUE(contains(slurp(fs::path(out) / "log.jsonl"), "heldout_exact"));
+}
+
 TEST_F(ArcModelCli, EvalPrintsTheScoresAndReusesItsRecords) {
   const auto out = path("eval");
   const auto r = run_cli_split("arc eval --tasks " + tasks() + " --model " + model() + " --out " + out + fast() + " --json");
@@ -86,6 +95,12 @@ TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
   const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_TRUE(contains(again.output, "0 trained, 2 already done")) << again.output;
+  // Two local workers share the task list: each task trained once, same files.
+  const auto split = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + path("ttt2") + fast() +
+                             " --nproc 2");
+  ASSERT_EQ(split.exit_code, 0) << split.output;
+  for (const char* name : {"recolor_all-0", "flip_rows-0"})
+    EXPECT_TRUE(fs::exists(fs::path(path("ttt2")) / "adapters" / (std::string(name) + ".safetensors"))) << name;
   const auto sub = path("submission.json");
   const auto p = run_cli("arc predict --tasks " + tasks() + " --model " + model() + " --adapters " + out + " --out " +
                          sub + fast());

@@ -234,6 +234,26 @@ TEST_F(LmTrainCli, BadInputsFailClearlyAndLeaveCheckpointsUntouched) {
   auto both = run_cli("lm train " + data() + " " + out("both") + " --preset tiny --context 32 --steps 2 --tokens 64");
   EXPECT_EQ(both.exit_code, 1);
   EXPECT_TRUE(contains(both.output, "exactly one of --steps and --tokens")) << both.output;
+
+  // A warmup fraction outside [0, 1].
+  auto warm = run_cli("lm train " + data() + " " + out("w") + " --preset tiny --context 32 --steps 2 --warmup 1.5");
+  EXPECT_EQ(warm.exit_code, 1);
+  EXPECT_TRUE(contains(warm.output, "--warmup") && contains(warm.output, "1.5")) << warm.output;
+  EXPECT_FALSE(fs::exists(root() / "w" / "checkpoints"));
+
+  // A corpus without its validation split: named, nothing trained.
+  fs::create_directories(root() / "noval");
+  for (const auto& entry : fs::directory_iterator(root() / "tokens"))
+    if (entry.path().filename() != "val.bin") fs::copy(entry.path(), root() / "noval" / entry.path().filename());
+  auto noval = run_cli("lm train --data '" + r + "/noval' " + out("nv") + " --preset tiny --context 32 --steps 2");
+  EXPECT_EQ(noval.exit_code, 1);
+  EXPECT_TRUE(contains(noval.output, "val.bin") && contains(noval.output, "noval")) << noval.output;
+
+  // `lm eval` with fewer labels than models.
+  auto labels = run_cli("lm eval --model '" + r + "/base' --model '" + r + "/base' --labels one " + data() +
+                        " --context 32 --windows 2");
+  EXPECT_EQ(labels.exit_code, 1);
+  EXPECT_TRUE(contains(labels.output, "1 labels for 2")) << labels.output;
 }
 
 }  // namespace
