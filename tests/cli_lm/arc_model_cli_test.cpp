@@ -118,6 +118,28 @@ TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
   EXPECT_FALSE(fs::exists(path("wrong.json")));
 }
 
+TEST_F(ArcModelCli, TttKilledMidRunResumesWithoutRedoingFinishedTasks) {
+  const auto out = path("killed");
+  // kill -9 as soon as the first task's report exists (the second task is then being trained).
+  const auto script = "(" + cli_command("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast()) +
+                      " >/dev/null 2>&1 & pid=$!; for i in $(seq 1 600); do [ -n \"$(ls " + out +
+                      "/reports 2>/dev/null)\" ] && break; sleep 0.05; done; kill -9 $pid; wait $pid; exit 0)";
+  ASSERT_EQ(run_shell(script).exit_code, 0);
+  std::size_t reports = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(out) / "reports")) {
+    reports += 1;
+    EXPECT_NO_THROW(nlohmann::json::parse(slurp(e.path()))) << e.path();  // never half written
+  }
+  ASSERT_GE(reports, 1u);
+  const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(contains(again.output, std::to_string(2 - reports) + " trained, " + std::to_string(reports) +
+                                         " already done")) << again.output;
+  // Every adapter is whole (a kill during a write can only leave a hidden ".ttt-*" temporary behind).
+  for (const auto& e : fs::directory_iterator(fs::path(out) / "adapters"))
+    if (e.path().filename().string()[0] != '.') EXPECT_EQ(e.path().extension(), ".safetensors") << e.path();
+}
+
 TEST_F(ArcModelCli, BadTasksModelsAndContextsGiveClearErrors) {
   // A malformed task file.
   fs::create_directories(path("bad"));
