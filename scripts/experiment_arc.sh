@@ -21,7 +21,7 @@ jobs=${JOBS:-2}
 mkdir -p "$out"
 
 held="rotate_270,anti_transpose,mirror_down,swap_two_colors,scale_down,gravity_cells,crop_largest_object,outline_objects,extend_rays,keep_largest_object,count_colors,fill_from_seeds"
-all=$("$ttt" arc generate --families nosuch --out /dev/null 2>&1 | sed 's/.*known families: //' | tr -d ' ')
+all=$( ("$ttt" arc generate --families nosuch --out /dev/null 2>&1 || true) | sed 's/.*known families: //' | tr -d ' ')
 seen=$(echo "$all" | tr ',' '\n' | grep -v -x -E "$(echo "$held" | tr ',' '|')|fractal_tile" | paste -sd,)
 [ -d "$out/a" ] || "$ttt" arc generate --families "$held" --per-family 3 --min-side 3 --max-side 6 --demos 3-4 --seed 2026 --out "$out/a"
 [ -d "$out/b" ] || "$ttt" arc generate --families "$seen" --per-family 1 --min-side 3 --max-side 6 --demos 3-4 --seed 2027 --out "$out/b"
