@@ -46,8 +46,8 @@ echo
 echo "== 6. ARC test-time training with the shipped base model (models/arc-base): tasks of rule families it"
 echo "   never saw in pretraining, predicted before and after training a LoRA adapter on each task's own"
 echo "   demonstrations (augmented inference + voting both times)"
-"$ttt" arc generate --families count_colors,swap_two_colors,fill_from_seeds,gravity_cells,scale_down,keep_largest_object \
-  --per-family 1 --min-side 3 --max-side 6 --demos 3-4 --seed 2026 --out "$out/arc-heldout"
+"$ttt" arc generate --families count_colors,scale_down,gravity_cells --per-family 3 --min-side 3 --max-side 4 \
+  --demos 3-4 --seed 11 --out "$out/arc-heldout"
 "$ttt" arc eval --tasks "$out/arc-heldout" --out "$out/arc-eval"
 
 echo "demo outputs are in $out (training log $out/lm-run/log.jsonl, loss curve $out/lm-run/loss.svg)"
