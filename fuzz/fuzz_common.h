@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <unistd.h>
@@ -26,15 +27,26 @@ void expect_clean(F&& read) {
   }
 }
 
-// A per-process scratch file, for readers that take paths.
-inline std::string scratch_file(const std::string& name, std::string_view bytes) {
+// A per-process scratch path (a file or folder name), for readers that take paths.
+inline std::string scratch_path(const std::string& name) {
   static const std::string folder = [] {
     const char* tmp = std::getenv("TMPDIR");  // scripts/fuzz.sh points it at build-fuzz/tmp and empties it
     return std::string(tmp && *tmp ? tmp : "/tmp");
   }();
-  const std::string path = folder + "/ttt_fuzz_" + std::to_string(::getpid()) + "_" + name;
+  return folder + "/ttt_fuzz_" + std::to_string(::getpid()) + "_" + name;
+}
+
+// A per-process scratch file holding `bytes`.
+inline std::string scratch_file(const std::string& name, std::string_view bytes) {
+  const std::string path = scratch_path(name);
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return path;
+}
+
+// The whole content of a file (seed corpus replay, seed writing).
+inline std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace ttt::fuzz

@@ -2,6 +2,8 @@
 // training runs of every architecture, kill -9 then --resume, Ctrl-C, two local ranks, evaluation by
 // position with CSV and plot, sampled text generation, and the error paths.
 #include <gtest/gtest.h>
+
+#include <map>
 #include <signal.h>
 
 #include <chrono>
@@ -124,6 +126,38 @@ TEST_F(LmTrainCli, KillDashNineThenResumeReachesTheUninterruptedParameters) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_TRUE(contains(resumed.output, "resuming from")) << resumed.output;
   EXPECT_LE(max_difference(latest_weights("straight"), latest_weights("killed")), 1e-6);
+}
+
+// A full disk while a checkpoint is being saved: the run stops with an error naming the file and the
+// system's reason, the previous checkpoint stays byte for byte what it was (`latest` still names it, no
+// temporary folder is left), and a later --resume finishes the run with the uninterrupted parameters.
+// RLIMIT_FSIZE (ulimit -f) fails the weights file the way ENOSPC does.
+TEST_F(LmTrainCli, DiskFullWhileSavingKeepsThePreviousCheckpoint) {
+  const std::string common = "lm train " + data() + " --preset tiny --context 32 --batch 4 --steps 4 --save-every 2 --threads 1";
+  ASSERT_EQ(run_cli(common + " " + out("full")).exit_code, 0);
+  const std::string straight = slurp(latest_weights("full"));
+  // What a kill right after the step-2 save leaves: step 2 complete and named by `latest`.
+  const auto checkpoints = root() / "full" / "checkpoints";
+  fs::remove_all(checkpoints / "step-00000004");
+  std::ofstream(checkpoints / "latest", std::ios::trunc) << "step-00000002\n";
+  const auto step2 = checkpoints / "step-00000002";
+  std::map<std::string, std::string> before;
+  for (const auto& entry : fs::directory_iterator(step2)) before[entry.path().filename()] = slurp(entry.path());
+
+  const auto limit_kb = std::to_string(fs::file_size(step2 / "model.safetensors") / 2048);
+  auto full = run_shell("trap '' XFSZ; ulimit -f " + limit_kb + "; " +
+                        ttt::test_support::cli_command(common + " " + out("full") + " --resume") + " 2>&1");
+  EXPECT_NE(full.exit_code, 0) << full.output;
+  EXPECT_TRUE(contains(full.output, "File too large") && contains(full.output, "model.safetensors")) << full.output;
+  EXPECT_EQ(slurp(checkpoints / "latest"), "step-00000002\n");
+  for (const auto& [name, bytes] : before) EXPECT_EQ(slurp(step2 / name), bytes) << name << " changed";
+  for (const auto& entry : fs::directory_iterator(checkpoints))
+    EXPECT_TRUE(entry.path().filename() == "latest" || entry.path().filename() == "step-00000002")
+        << "left behind: " << entry.path();
+
+  auto resumed = run_cli(common + " " + out("full") + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(slurp(latest_weights("full")), straight) << "the resumed run did not reach the uninterrupted parameters";
 }
 
 TEST_F(LmTrainCli, CtrlCSavesAndExits130ThenResumeFinishes) {

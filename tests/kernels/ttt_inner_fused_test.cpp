@@ -185,3 +185,25 @@ TEST(FusedInnerState, RejectsBadShapes) {
   in.mini_batch = 8;
   EXPECT_THROW(kernels::cpu::ttt_inner_chunk(ops::InnerModel::MLP, state, in), ttt::Error);
 }
+
+// The kernel parallelises over (sequence, head) pairs, each writing only its own outputs and state: the
+// result must not depend on the thread count, bit for bit (a race or a shared scratch buffer would show
+// here; ThreadSanitizer cannot watch libgomp's uninstrumented pool, so this is the race check).
+TEST(FusedInnerState, ThreadCountDoesNotChangeTheResult) {
+  const int threads_before = torch::get_num_threads();
+  for (const auto model : {ops::InnerModel::Linear, ops::InnerModel::MLP}) {
+    const int64_t k = 8, len = 21;
+    auto p = make_problem(model, 3, 5, len, 16, k, torch::kFloat, 17);
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> outputs, weights;
+    for (const int threads : {1, 4}) {
+      torch::set_num_threads(threads);
+      auto state = ops::initial_inner_state(p.params, 3);
+      outputs.push_back(fused_chunk(model, state, p, 0, len, 0, k));
+      weights.push_back(state.weights[0].clone());
+    }
+    EXPECT_TRUE(torch::equal(outputs[0], outputs[1])) << (model == ops::InnerModel::Linear ? "linear" : "mlp");
+    EXPECT_TRUE(torch::equal(weights[0], weights[1]));
+  }
+  torch::set_num_threads(threads_before);
+}

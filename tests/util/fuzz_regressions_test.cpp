@@ -6,8 +6,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -24,10 +22,7 @@ std::size_t replay(const fs::path& folder, const ttt::fuzz::Target& target) {
   if (!fs::is_directory(folder)) return 0;
   for (const auto& entry : fs::directory_iterator(folder)) {
     if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    const std::string input = bytes.str();
+    const std::string input = ttt::fuzz::read_whole_file(entry.path().string());
     SCOPED_TRACE(entry.path().string());
     target.run(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
     ++count;
