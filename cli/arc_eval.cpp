@@ -2,7 +2,9 @@
 // Every task is predicted twice with the same augmented inference and voting — by the base model alone and
 // after training the task's own LoRA adapter — and both are scored (pass@2 per task and per test input),
 // timed, and shown in HTML reports. Per-task results are kept in OUT/tasks/, so an interrupted or crashed
-// evaluation continues where it stopped.
+// evaluation continues where it stopped. With --search, the program search (arc/search) solves the same
+// tasks and the paper's ensemble of search and TTT (search/ensemble.h) is scored too; pass2_ttt stays the
+// model's own score.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "ttt/arc/grid_json.h"
 #include "ttt/arc/report.h"
 #include "ttt/arc/scoring.h"
+#include "ttt/arc/search/ensemble.h"
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
 #include "ttt/util/interrupt.h"
@@ -29,6 +32,8 @@ struct EvalFlags {
   ArcModelFlags model;
   std::string tasks, out = "arc-eval";
   bool json = false, no_ttt = false;
+  bool search = false;
+  arc::search::SearchOptions search_options;
 };
 
 nlohmann::json attempts_json(const std::vector<arc::Attempts>& attempts) {
@@ -177,6 +182,21 @@ int run_eval(const EvalFlags& f) {
     ttt_report = (fs::path(f.out) / "report.html").string();
     arc::write_report(ttt_report, report);
   }
+  // The program search and the ensemble, on the tasks evaluated (the search is fast and deterministic
+  // up to its time limit, so it is not part of the per-task records).
+  arc::Submission search_submission, ensemble_submission;
+  double search_seconds = 0;
+  if (f.search && !done.empty()) {
+    const auto solutions_found = arc::search::solve_tasks(done, f.search_options, f.model.threads);
+    for (const auto& s : solutions_found) search_seconds += s.seconds;
+    search_submission = arc::search::to_submission(solutions_found);
+    const auto programs = arc::search::to_program_records(solutions_found);
+    ensemble_submission =
+        arc::search::ensemble(search_submission, programs, f.no_ttt ? base_submission : ttt_submission);
+    arc::save_submission((fs::path(f.out) / "submission_search.json").string(), search_submission);
+    write_file_atomic((fs::path(f.out) / "programs.json").string(), arc::search::program_records_to_json(programs));
+    arc::save_submission((fs::path(f.out) / "submission_ensemble.json").string(), ensemble_submission);
+  }
   const double n = std::max<double>(1, static_cast<double>(evaluated));
   nlohmann::json summary = {{"tasks", evaluated},
                             {"interrupted", interrupted},
@@ -198,6 +218,19 @@ int run_eval(const EvalFlags& f) {
   } else {
     summary["seconds_per_task"] = base_seconds / n;
   }
+  arc::ScoreReport search_score, ensemble_score;
+  if (f.search) {
+    search_score = arc::score_submission(search_submission, done_solutions);
+    ensemble_score = arc::score_submission(ensemble_submission, done_solutions);
+    summary["pass2_search"] = search_score.score();
+    summary["per_input_search"] = search_score.per_input();
+    summary["correct_search"] = search_score.correct_tasks();
+    summary["pass2_ensemble"] = ensemble_score.score();
+    summary["per_input_ensemble"] = ensemble_score.per_input();
+    summary["correct_ensemble"] = ensemble_score.correct_tasks();
+    summary["seconds_per_task_search"] = search_seconds / n;
+    summary["ensemble_of"] = f.no_ttt ? "search+base" : "search+ttt";
+  }
   if (f.json) {
     std::printf("%s\n", summary.dump().c_str());
   } else {
@@ -209,6 +242,10 @@ int run_eval(const EvalFlags& f) {
                   (base_seconds + ttt_seconds) / n, ttt_report.c_str());
     else
       std::printf("; %.1f s per task\nreport %s\n", base_seconds / n, base_report.c_str());
+    if (f.search)
+      std::printf("program search %.1f %% (%zu); ensemble of search and %s %.1f %% (%zu)\n", 100 * search_score.score(),
+                  search_score.correct_tasks(), f.no_ttt ? "base model" : "TTT", 100 * ensemble_score.score(),
+                  ensemble_score.correct_tasks());
   }
   return interrupted ? 130 : 0;
 }
@@ -222,6 +259,14 @@ void register_arc_eval(CLI::App& arc) {
   cmd->add_option("--out", f->out, "Output folder: submissions, reports, per-task records")->capture_default_str();
   cmd->add_flag("--no-ttt", f->no_ttt, "Only the base model");
   add_arc_model_flags(cmd, f->model, true);
+  cmd->add_flag("--search", f->search,
+                "Also run the program search and score its ensemble with the model (the paper's final system)");
+  cmd->add_option("--search-depth", f->search_options.max_depth, "Program search: most transforms per program (0-4)")
+      ->check(CLI::Range(0, 4))
+      ->capture_default_str();
+  cmd->add_option("--search-time-limit", f->search_options.time_limit_s, "Program search: seconds per task")
+      ->check(CLI::Range(0.01, 86400.0))
+      ->capture_default_str();
   cmd->add_flag("--json", f->json, "Print one JSON object with the scores");
   cmd->callback([f] {
     const int code = run_eval(*f);

@@ -2,6 +2,8 @@
 // program search over the ARC DSL (src/ttt/arc/search) for every task, in parallel over tasks. Writes
 // a Kaggle submission and, beside it, the programs record the ensemble and the report read
 // (<out stem>.programs.json unless --programs says otherwise). With --solutions it also scores.
+// Finished tasks are journaled (<out stem>.journal.jsonl, see solve_journal.h): rerunning a killed run
+// searches only the tasks it had not finished.
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -11,6 +13,7 @@
 
 #include "commands.h"
 #include "ttt/arc/scoring.h"
+#include "ttt/arc/search/solve_journal.h"
 #include "ttt/arc/search/solver.h"
 #include "ttt/arc/submission.h"
 #include "ttt/arc/task_io.h"
@@ -40,17 +43,32 @@ void run_arc_solve(const SolveFlags& flags) {
   arc::Solutions solutions;
   if (!flags.solutions.empty()) solutions = arc::load_solutions(flags.solutions);
 
-  const auto results = arc::search::solve_tasks(
-      tasks, flags.search, flags.threads, [&flags](int done, int total, const arc::search::TaskSolution& s) {
-        if (flags.quiet) return;
-        std::fprintf(stderr, "[%d/%d] %s: %s (%.2f s%s)\n", done, total, s.task_id.c_str(),
-                     s.consistent ? s.program.c_str() : "no program", s.seconds, s.timed_out ? ", time limit" : "");
-      });
+  // Finished tasks go to the journal as they end, so a killed run continues where it stopped.
+  arc::search::SolveJournal journal(arc::search::default_journal_path(flags.out), flags.search);
+  std::vector<arc::Task> remaining;
+  for (const arc::Task& task : tasks)
+    if (!journal.finished().count(task.id)) remaining.push_back(task);
+  const std::size_t resumed = tasks.size() - remaining.size();
+  if (resumed > 0 && !flags.quiet)
+    std::fprintf(stderr, "resuming: %zu of %zu tasks were solved by an earlier run (%s)\n", resumed, tasks.size(),
+                 journal.path().c_str());
+  const int offset = static_cast<int>(resumed), total_tasks = static_cast<int>(tasks.size());
+  arc::search::solve_tasks(remaining, flags.search, flags.threads,
+                           [&](int done, int, const arc::search::TaskSolution& s) {
+                             journal.append(s);
+                             if (flags.quiet) return;
+                             std::fprintf(stderr, "[%d/%d] %s: %s (%.2f s%s)\n", offset + done, total_tasks,
+                                          s.task_id.c_str(), s.consistent ? s.program.c_str() : "no program",
+                                          s.seconds, s.timed_out ? ", time limit" : "");
+                           });
+  std::vector<arc::search::TaskSolution> results;  // in the tasks' order, earlier runs' results included
+  for (const arc::Task& task : tasks) results.push_back(journal.finished().at(task.id));
   const arc::Submission submission = arc::search::to_submission(results);
   const std::string programs_path =
       flags.programs.empty() ? arc::search::default_programs_path(flags.out) : flags.programs;
   arc::save_submission(flags.out, submission);
   arc::search::save_program_records(programs_path, arc::search::to_program_records(results));
+  journal.remove();
 
   double seconds = 0, slowest = 0;
   std::size_t consistent = 0, timed_out = 0, inputs = 0;
@@ -64,6 +82,7 @@ void run_arc_solve(const SolveFlags& flags) {
   }
   nlohmann::ordered_json summary;
   summary["tasks"] = tasks.size();
+  summary["resumed_tasks"] = resumed;
   summary["test_inputs"] = inputs;
   summary["solved_demos"] = consistent;
   summary["seconds_per_task"] = seconds / tasks.size();

@@ -14,4 +14,6 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FL
       -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
 cmake --build "$build" -j "${JOBS:-2}" --target ttt_arc_search_tests
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
-"$build/tests/ttt_arc_search_tests"
+# ThreeStepProgramAtDepthThree demands depth 3 within a wall-clock limit, which TSan's 5-15x slowdown
+# breaks; it runs on one thread, so it has nothing to tell TSan anyway.
+"$build/tests/ttt_arc_search_tests" --gtest_filter=-Search.ThreeStepProgramAtDepthThree

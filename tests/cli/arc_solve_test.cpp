@@ -3,7 +3,9 @@
 // inputs (all expressible), and a counting task the DSL cannot express.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@
 using ttt::test_support::contains;
 using ttt::test_support::run_cli;
 using ttt::test_support::run_cli_split;
+using ttt::test_support::run_shell;
 using ttt::test_support::slurp;
 using ttt::test_support::TempDir;
 
@@ -86,6 +89,53 @@ TEST(CliArcSolve, MalformedTasksAndFlagsFailCleanly) {
   r = run_cli("arc solve --tasks " + quoted(dir.str() + "/missing") + " --out " + quoted(out));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// kill -9 twice during a long run (after the first finished task, then halfway), rerunning each time: no
+// finished task is searched again, and the final submission and programs equal an uninterrupted run's.
+TEST(CliArcSolve, KilledTwiceThenRerunLosesNothing) {
+  TempDir dir("arc_solve_killed");
+  std::filesystem::create_directories(dir.path());
+  const std::string tasks = dir.str() + "/tasks";
+  ASSERT_EQ(run_cli("arc generate --families count_objects,rotate_90,gravity_cells --per-family 6 --max-side 10 "
+                    "--seed 3 --out " + quoted(tasks)).exit_code, 0);
+  const int n_tasks = 18;
+  const std::string flags = " --depth 2 --time-limit 600 --threads 1 --quiet --tasks " + quoted(tasks);
+  ASSERT_EQ(run_cli("arc solve" + flags + " --out " + quoted(dir.str() + "/straight.json")).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.str() + "/straight.journal.jsonl")) << "a finished run removes its journal";
+
+  const std::string out = dir.str() + "/killed.json", journal = dir.str() + "/killed.journal.jsonl";
+  auto finished_in_journal = [&] {  // complete entry lines (the header excluded)
+    const std::string text = std::filesystem::exists(journal) ? slurp(journal) : "";
+    return std::max<long>(0, static_cast<long>(std::count(text.begin(), text.end(), '\n')) - 1);
+  };
+  for (int kill_after : {1, n_tasks / 2}) {
+    const std::string script = "(" + ttt::test_support::cli_command("arc solve" + flags + " --out " + quoted(out)) +
+                               " >/dev/null 2>&1 & pid=$!; for i in $(seq 1 6000); do n=$(wc -l < " + quoted(journal) +
+                               " 2>/dev/null || echo 0); [ \"$n\" -gt " + std::to_string(kill_after) +
+                               " ] && break; sleep 0.01; done; kill -9 $pid; wait $pid; exit 0)";
+    ASSERT_EQ(run_shell(script).exit_code, 0);
+    ASSERT_FALSE(std::filesystem::exists(out)) << "the run finished before it could be killed";
+    ASSERT_GE(finished_in_journal(), kill_after);
+  }
+  const long before = finished_in_journal();
+  const auto r = run_cli_split("arc solve --json" + flags + " --out " + quoted(out));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.output).at("resumed_tasks"), before);
+  EXPECT_EQ(slurp(out), slurp(dir.str() + "/straight.json"));
+  auto without_seconds = [](const std::string& path) {
+    auto j = nlohmann::json::parse(slurp(path));
+    for (auto& [id, entry] : j.items()) entry.erase("seconds");
+    return j;
+  };
+  EXPECT_EQ(without_seconds(dir.str() + "/killed.programs.json"), without_seconds(dir.str() + "/straight.programs.json"));
+  EXPECT_FALSE(std::filesystem::exists(journal));
+
+  // A rerun with other search options must not mix its results into an unfinished journal.
+  { std::ofstream(journal) << "{\"ttt_arc_solve_journal\": 1, \"depth\": 1, \"time_limit_s\": 600.0, \"max_states\": 50000}\n"; }
+  const auto mixed = run_cli("arc solve" + flags + " --out " + quoted(out));
+  EXPECT_EQ(mixed.exit_code, 1);
+  EXPECT_TRUE(contains(mixed.output, "killed.journal.jsonl") && contains(mixed.output, "depth")) << mixed.output;
 }
 
 TEST(CliArcEnsemble, PapersRuleBeatsBothParts) {

@@ -86,6 +86,28 @@ TEST_F(ArcModelCli, EvalPrintsTheScoresAndReusesItsRecords) {
   EXPECT_EQ(k["seconds_per_task"], j["seconds_per_task"]);
 }
 
+// --search adds the program search and the paper's ensemble: both generated rules (recolor_all,
+// flip_rows) are programs the search finds, so the ensemble answers both tasks, while pass2_ttt stays the
+// model's own score.
+TEST_F(ArcModelCli, EvalWithSearchScoresTheEnsembleOfSearchAndTtt) {
+  const auto out = path("eval_search");
+  const auto r = run_cli_split("arc eval --tasks " + tasks() + " --model " + model() + " --out " + out + fast() +
+                               " --search --search-time-limit 20 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output << r.err;
+  const auto j = last_json_line(r.output);
+  EXPECT_EQ(j["pass2_search"], 1.0) << j.dump();
+  EXPECT_EQ(j["pass2_ensemble"], 1.0) << j.dump();
+  EXPECT_EQ(j["correct_ensemble"], 2);
+  EXPECT_EQ(j["ensemble_of"], "search+ttt");
+  EXPECT_GE(j["pass2_ensemble"].get<double>(), j["pass2_ttt"].get<double>()) << j.dump();
+  for (const char* file : {"submission_search.json", "programs.json", "submission_ensemble.json"})
+    EXPECT_TRUE(fs::exists(fs::path(out) / file)) << file;
+  const auto bad = run_cli("arc eval --tasks " + tasks() + " --model " + model() + " --out " + out + fast() +
+                           " --search --search-depth 9");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_TRUE(contains(bad.output, "--search-depth")) << bad.output;
+}
+
 TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
   const auto out = path("ttt");
   const auto r = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());

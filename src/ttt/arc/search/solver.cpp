@@ -62,7 +62,15 @@ std::vector<TaskSolution> solve_tasks(const std::vector<Task>& tasks, const Sear
       }
       std::lock_guard<std::mutex> guard(lock);
       ++done;
-      if (progress) progress(done, static_cast<int>(tasks.size()), solutions[i]);
+      if (!progress) continue;
+      try {
+        progress(done, static_cast<int>(tasks.size()), solutions[i]);
+      } catch (const std::exception& e) {
+        // The callback persists results (the solve journal): when it fails (disk full), stop handing out
+        // tasks instead of searching on and losing the work.
+        if (first_error.empty()) first_error = e.what();
+        next = tasks.size();
+      }
     }
   };
   std::vector<std::thread> pool;
@@ -135,12 +143,16 @@ void save_program_records(const std::string& path, const ProgramRecords& records
   write_file_atomic(path, program_records_to_json(records));
 }
 
+std::string sibling_of_submission(const std::string& submission_path, const std::string& suffix) {
+  const std::string json = ".json";
+  if (submission_path.size() > json.size() &&
+      submission_path.compare(submission_path.size() - json.size(), json.size(), json) == 0)
+    return submission_path.substr(0, submission_path.size() - json.size()) + suffix;
+  return submission_path + suffix;
+}
+
 std::string default_programs_path(const std::string& submission_path) {
-  const std::string suffix = ".json";
-  if (submission_path.size() > suffix.size() &&
-      submission_path.compare(submission_path.size() - suffix.size(), suffix.size(), suffix) == 0)
-    return submission_path.substr(0, submission_path.size() - suffix.size()) + ".programs.json";
-  return submission_path + ".programs.json";
+  return sibling_of_submission(submission_path, ".programs.json");
 }
 
 }  // namespace ttt::arc::search

@@ -37,7 +37,8 @@ struct TaskSolution {
 TaskSolution solve_task(const Task& task, const SearchOptions& options);
 
 // `threads` ≤ 0 means all hardware threads. `progress(done, total, solution)` is called under a lock
-// after each task, in completion order.
+// after each task, in completion order; when it throws, no further task is started and the first error is
+// rethrown as ttt::Error once the running ones end.
 std::vector<TaskSolution> solve_tasks(const std::vector<Task>& tasks, const SearchOptions& options, int threads,
                                       const std::function<void(int, int, const TaskSolution&)>& progress = {});
 
@@ -59,6 +60,8 @@ std::string program_records_to_json(const ProgramRecords& records);
 ProgramRecords parse_program_records(const std::string& json_text, const std::string& source);
 ProgramRecords load_program_records(const std::string& path);
 void save_program_records(const std::string& path, const ProgramRecords& records);
+// "out/sub.json" + ".x.json" → "out/sub.x.json" (a name without ".json" gets the suffix appended).
+std::string sibling_of_submission(const std::string& submission_path, const std::string& suffix);
 // "out/sub.json" → "out/sub.programs.json" (the name the solver uses unless told otherwise).
 std::string default_programs_path(const std::string& submission_path);
 
