@@ -3,7 +3,9 @@
 # (Mamba backbone), a Transformer and Mamba of matched size trained on the same tokens of the `code`
 # corpus (long C files of the Linux source), then validation perplexity and loss by token position.
 #
-#   bash scripts/experiment_long_context.sh [BUILD] [OUT]     (env: TOKENS, CONTEXT, PRESET, THREADS)
+#   bash scripts/experiment_long_context.sh [BUILD] [OUT]     (env: TOKENS, CONTEXT, PRESET, THREADS, EXTRA)
+#
+# EXTRA holds more `ttt lm train` flags for every architecture, e.g. EXTRA="--nproc 4" on a bigger machine.
 #
 # Needs the tokenized corpus in $OUT/code/tokens; it is built when missing (linux-source-6.1 must be
 # installed: scripts/install-deps.sh does it).
@@ -26,6 +28,8 @@ fi
 
 common=(--data "$data" --preset "$preset" --context "$context" --batch 1 --tokens "$tokens" --lr 3e-3
         --warmup 0.1 --eval-windows 16 --threads "$threads" --seed 0)
+# shellcheck disable=SC2206
+extra=(${EXTRA:-})
 declare -A archs=(
   [ttt-linear]="--layer-type linear --backbone mamba"
   [ttt-mlp]="--layer-type mlp --backbone mamba"
@@ -35,7 +39,7 @@ declare -A archs=(
 for name in ttt-linear ttt-mlp transformer mamba; do
   if [ -f "$out/$name/checkpoints/latest" ]; then resume=(--resume); else resume=(); fi
   # shellcheck disable=SC2086
-  "$ttt" lm train "${common[@]}" ${archs[$name]} --out "$out/$name" "${resume[@]}" --json > "$out/$name.jsonl"
+  "$ttt" lm train "${common[@]}" "${extra[@]}" ${archs[$name]} --out "$out/$name" "${resume[@]}" --json > "$out/$name.jsonl"
   tail -n 1 "$out/$name.jsonl"
 done
 "$ttt" lm eval --model "$out/ttt-linear,$out/ttt-mlp,$out/transformer,$out/mamba" \

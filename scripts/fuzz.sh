@@ -30,8 +30,10 @@ status=0
 for target in $targets; do
   corpus="$build/corpus/$target"
   artifacts="$build/artifacts/$target"
-  mkdir -p "$corpus" "$artifacts" "$build/tmp"
-  export TMPDIR="$PWD/$build/tmp"  # the targets' scratch files, removed after each run
+  # The targets' scratch files, one folder per target (two runs of this script may go side by side),
+  # removed after each run.
+  export TMPDIR="$PWD/$build/tmp/$target"
+  mkdir -p "$corpus" "$artifacts" "$TMPDIR"
   if [ ! -x "$build/fuzz_$target" ]; then echo "== fuzz_$target: not built (skipped)"; continue; fi
   echo "== fuzz_$target: ${seconds}s"
   # Inputs up to 64 KB: enough for every structure the readers know; -timeout catches hangs, -rss_limit_mb
@@ -42,7 +44,7 @@ for target in $targets; do
     echo "   FAILED: see $build/fuzz_$target.log and $artifacts/"
     status=1
   fi
-  rm -rf "$build"/tmp/ttt_fuzz_*
+  rm -rf "$TMPDIR"
   grep -E "^#[0-9]+.*(DONE|pulse|NEW|REDUCE)" "$build/fuzz_$target.log" | tail -1 || true
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$build/fuzz_$target.log" || true
 done
