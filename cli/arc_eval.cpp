@@ -194,7 +194,7 @@ int run_eval(const EvalFlags& f) {
     ensemble_submission =
         arc::search::ensemble(search_submission, programs, f.no_ttt ? base_submission : ttt_submission);
     arc::save_submission((fs::path(f.out) / "submission_search.json").string(), search_submission);
-    write_file_atomic((fs::path(f.out) / "programs.json").string(), arc::search::program_records_to_json(programs));
+    arc::search::save_program_records((fs::path(f.out) / "programs.json").string(), programs);
     arc::save_submission((fs::path(f.out) / "submission_ensemble.json").string(), ensemble_submission);
   }
   const double n = std::max<double>(1, static_cast<double>(evaluated));

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "arc_search/test_grids.h"
 #include "support/expect_error.h"
+#include "support/run_cli.h"
 #include "ttt/arc/search/solve_journal.h"
 
 using namespace ttt::arc;
@@ -15,6 +15,7 @@ using namespace ttt::arc::search;
 using ttt::arc::search::testing::G;
 using ttt::test_support::expect_error;
 using ttt::test_support::fresh_temp_dir;
+using ttt::test_support::slurp;
 
 namespace {
 
@@ -42,13 +43,6 @@ void expect_same(const TaskSolution& a, const TaskSolution& b) {
   EXPECT_EQ(a.depth_completed, b.depth_completed);
   EXPECT_EQ(a.seconds, b.seconds);
   EXPECT_EQ(a.timed_out, b.timed_out);
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace

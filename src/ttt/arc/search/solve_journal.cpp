@@ -125,15 +125,13 @@ SolveJournal::SolveJournal(std::string path, const SearchOptions& options) : pat
     text = read_file(path_, "arc solve");
   }
   // Complete lines only: a tail without '\n' is a write cut short by a crash.
-  const std::size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
-  std::size_t line_start = 0;
+  const std::size_t last_newline = text.rfind('\n');
+  const std::size_t complete = last_newline == std::string::npos ? 0 : last_newline + 1;
   int line_number = 0;
-  while (line_start < complete) {
-    const std::size_t end = text.find('\n', line_start);
-    const std::string line = text.substr(line_start, end - line_start);
-    line_start = end + 1;
-    ++line_number;
-    if (line_number == 1) {
+  for (std::size_t start = 0, end; start < complete; start = end + 1) {
+    end = text.find('\n', start);
+    const std::string line = text.substr(start, end - start);
+    if (++line_number == 1) {
       check_header(line, options, path_);
       continue;
     }
@@ -142,23 +140,14 @@ SolveJournal::SolveJournal(std::string path, const SearchOptions& options) : pat
   }
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   TTT_CHECK(fd_ >= 0, "[arc solve] cannot open the journal ", path_, ": ", system_reason());
-  if (complete != text.size()) {
-    const int rc = ::ftruncate(fd_, static_cast<off_t>(complete));
-    if (rc != 0) {
-      const std::string reason = system_reason();
-      ::close(fd_);
-      fd_ = -1;
-      throw Error("[arc solve] cutting the unfinished last line off the journal " + path_ + ": " + reason);
-    }
-  }
-  if (complete == 0) {
-    try {
-      write_all(fd_, header_json(options).dump() + "\n", path_);
-    } catch (...) {
-      ::close(fd_);
-      fd_ = -1;
-      throw;
-    }
+  try {
+    TTT_CHECK(complete == text.size() || ::ftruncate(fd_, static_cast<off_t>(complete)) == 0,
+              "[arc solve] cutting the unfinished last line off the journal ", path_, ": ", system_reason());
+    if (complete == 0) write_all(fd_, header_json(options).dump() + "\n", path_);
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    throw;
   }
 }
 
