@@ -1,5 +1,5 @@
 // The crash-safety journal of `arc solve`: round trip of an entry, reopening, a line cut short by a crash,
-// and refusal of mismatched options and damaged lines.
+// refusal of mismatched options and damaged lines, and solve_tasks stopping when the journal write fails.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include "support/expect_error.h"
 #include "support/run_cli.h"
 #include "ttt/arc/search/solve_journal.h"
+#include "ttt/arc/task_io.h"
 
 using namespace ttt::arc;
 using namespace ttt::arc::search;
@@ -129,4 +130,23 @@ TEST(SolveJournal, DamagedFilesAreClearErrors) {
     return s;
   }();
   expect_error([&] { solution_from_journal_line(solution_to_journal_line(bad), "w"); }, {"consistent"});
+}
+
+// The journal is written from solve_tasks' progress callback; when that write fails (a full disk), the run
+// must stop handing out tasks and report the error instead of terminating or searching on unsaved.
+TEST(SolveTasks, AProgressCallbackThatThrowsStopsTheRun) {
+  const std::vector<Task> tasks = load_tasks(std::string(TTT_TEST_DATA_DIR) + "/arc-solve/tasks");
+  ASSERT_EQ(tasks.size(), 4u);
+  SearchOptions options;
+  options.max_depth = 1;
+  int calls = 0;
+  expect_error(
+      [&] {
+        solve_tasks(tasks, options, 1, [&](int, int, const TaskSolution&) {
+          ++calls;
+          throw ttt::Error("[arc solve] writing the journal j: No space left on device");
+        });
+      },
+      {"No space left on device"});
+  EXPECT_EQ(calls, 1) << "no task may be started after the callback failed";
 }
