@@ -288,7 +288,8 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
     r["heads"] = config.num_attention_heads;
   }
   if (config.is_ttt()) r["backbone"] = config.backbone();
-  if (op == "train_step") r["impl"] = "reference";  // autograd through ops/; no fused backward yet
+  // Training has a fused path for TTT-Linear only (the fused scan with its hand-written backward).
+  if (op == "train_step" && !(config.is_ttt() && config.ttt_layer_type == "linear")) r["impl"] = "reference";
   return r;
 }
 

@@ -12,6 +12,13 @@
 namespace ttt::cli {
 namespace {
 
+// How long an idle libgomp thread spins before it sleeps (iterations). libgomp's default (300000) burns the
+// core another process needs; PASSIVE (0) pays a futex wake-up — on a VM an inter-processor interrupt to a
+// halted vCPU — for every parallel region, and a training step has hundreds of small ones. 1000 measured
+// best overall (docs/results.md "Kernels": TTT-Linear train_step L 512 2.2× PASSIVE alone, 0.7× when two
+// processes share the two cores).
+constexpr const char* kSpinCount = "1000";
+
 bool runs_tensor_code(int argc, char** argv) {
   if (argc < 2) return false;
   for (const char* no_tensors : {"--help", "-h", "--help-all"})
@@ -33,7 +40,8 @@ void apply_startup_setup(int argc, char** argv) {
   // Guard against a loop: the re-executed process sees TTT_STARTUP_DONE and goes on.
   if (std::getenv("TTT_STARTUP_DONE") == nullptr) {
     bool changed = false;
-    if (std::getenv("OMP_WAIT_POLICY") == nullptr) changed |= setenv("OMP_WAIT_POLICY", "PASSIVE", 0) == 0;
+    if (std::getenv("OMP_WAIT_POLICY") == nullptr && std::getenv("GOMP_SPINCOUNT") == nullptr)
+      changed |= setenv("GOMP_SPINCOUNT", kSpinCount, 0) == 0;
     if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
       const auto core = kernels::better_openblas_coretype();
       if (!core.empty()) changed |= setenv("OPENBLAS_CORETYPE", core.c_str(), 0) == 0;

@@ -11,6 +11,7 @@ bash scripts/install-deps.sh
 flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g1"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" \
       -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
+      -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined" \
       >/dev/null
 targets=()
 for t in ${TTT_ASAN_TARGETS:-}; do targets+=(--target "$t"); done

@@ -8,13 +8,12 @@ ttt-lm-pytorch) on this machine, for comparison with `ttt lm train` at the same 
 ttt.py is not part of ttt.cpp: fetch it yourself. It needs `transformers`, which Debian does not
 package; scripts/reference_shim provides the few names it imports. Prints one JSON object."""
 import argparse
-import importlib.util
 import json
-import os
-import sys
 import time
 
 import torch
+
+from reference_loader import load_ttt_py
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--ttt-py", required=True)
@@ -31,12 +30,7 @@ parser.add_argument("--steps", type=int, default=3)
 parser.add_argument("--threads", type=int, default=0)
 args = parser.parse_args()
 
-if args.threads > 0:
-    torch.set_num_threads(args.threads)
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_shim"))
-spec = importlib.util.spec_from_file_location("ttt_reference", args.ttt_py)
-ttt = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(ttt)
+ttt = load_ttt_py(args.ttt_py, args.threads)
 
 mamba = args.backbone == "mamba"
 config = ttt.TTTConfig(vocab_size=args.vocab, hidden_size=args.hidden, intermediate_size=args.intermediate,

@@ -40,13 +40,20 @@ TEST(BenchCli, JsonRowsCarryTheContractFields) {
       EXPECT_EQ(row["context"], 40);
       EXPECT_EQ(row["d_model"], 32);
       EXPECT_EQ(row["threads"], 1);
-      // Training always runs the differentiable reference path, and says so.
-      EXPECT_EQ(row["impl"], std::string(op) == "train_step" ? "reference" : impl);
+      // TTT-Linear has a fused training path too, so every op reports the implementation chosen.
+      EXPECT_EQ(row["impl"], impl);
       EXPECT_GT(row["seconds"].get<double>(), 0.0);
       EXPECT_GT(row["tokens_per_s"].get<double>(), 0.0);
       EXPECT_GT(row["gflop_per_s"].get<double>(), 0.0);
     }
   }
+}
+
+TEST(BenchCli, TrainStepOfALayerWithoutAFusedBackwardSaysReference) {
+  auto r = run_cli_split("bench --op train_step --layer ttt-mlp --context 16 --d-model 32 --heads 2 --repeats 1 "
+                         "--threads 1 --json --impl fused");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json_lines(r.output).at(0)["impl"], "reference");
 }
 
 TEST(BenchCli, AttentionAndMachineRates) {

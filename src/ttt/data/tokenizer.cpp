@@ -36,6 +36,20 @@ std::vector<std::string> module_candidates() {
   return paths;
 }
 
+using DlopenFn = void* (*)(const char*, int);
+
+// AddressSanitizer's dlopen refuses RTLD_DEEPBIND (google/sanitizers#611): a deep-bound library could look up
+// malloc/free in its own dependencies and bypass ASan's allocator. In an ASan build the module links the ASan
+// runtime itself (scripts/test-asan.sh), so its deep lookups reach ASan's allocator first, and libc's dlopen
+// is called directly, past the interceptor. Every other build uses dlopen as it is.
+DlopenFn deepbind_dlopen() {
+#if defined(__SANITIZE_ADDRESS__)
+  if (void* libc = ::dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD))
+    if (auto* real = reinterpret_cast<DlopenFn>(::dlsym(libc, "dlopen"))) return real;
+#endif
+  return &::dlopen;
+}
+
 const SentencePieceModule& module() {
   static const SentencePieceModule* loaded = nullptr;
   static std::string failure;
@@ -47,7 +61,7 @@ const SentencePieceModule& module() {
         tried += "\n  " + path + " (missing)";
         continue;
       }
-      void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+      void* handle = deepbind_dlopen()(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
       if (handle == nullptr) {
         tried += "\n  " + path + " (" + ::dlerror() + ")";
         continue;

@@ -33,4 +33,9 @@ bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x) {
   return model == ops::InnerModel::Linear;
 }
 
+bool use_fused_training(ops::InnerModel model, const torch::Tensor& x) {
+  return impl() == Impl::Fused && torch::GradMode::is_enabled() && model == ops::InnerModel::Linear &&
+         x.device().is_cpu() && (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble);
+}
+
 }  // namespace ttt::kernels

@@ -1,7 +1,8 @@
 #pragma once
 // The one switch between the reference inner loop (ops/, plain differentiable libtorch ops) and the
-// fused CPU kernels (kernels/cpu/). Fused kernels have no autograd: they run only when no gradient is
-// being recorded, so training always goes through the reference path.
+// fused CPU kernels (kernels/cpu/). Inference (no gradient recorded) uses the fused inference kernels;
+// training uses the fused TTT-Linear scan with its hand-written backward (one autograd node), for TTT-MLP
+// the reference path.
 #include <string>
 
 #include <torch/torch.h>
@@ -21,5 +22,9 @@ const char* impl_name(Impl impl);
 // True when a fused kernel exists for `model` and `x` ([B,T,C]: dtype, device, and for TTT-MLP a chunk of at
 // most 64 tokens, where the kernel wins), the process chose Fused, and autograd is off.
 bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x);
+
+// True when gradients are being recorded, the process chose Fused, and `x` ([B,T,C]) is a float32/float64
+// CPU tensor of a TTT-Linear layer: whole mini-batches then run as kernels::ttt_linear_scan_trainable.
+bool use_fused_training(ops::InnerModel model, const torch::Tensor& x);
 
 }  // namespace ttt::kernels

@@ -72,8 +72,10 @@ std::string thread_setup() {
   blas = str(blas, " core ", openblas_get_corename());
 #endif
   const char* wait = std::getenv("OMP_WAIT_POLICY");
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
   return str("threads ", torch::get_num_threads(), " (libtorch OpenMP); ", blas, "; OMP_WAIT_POLICY ",
-             wait ? wait : "unset", "; kernels ", impl_name(impl()), " ", cpu::isa_name());
+             wait ? wait : "unset", ", GOMP_SPINCOUNT ", spin ? spin : "unset", "; kernels ", impl_name(impl()), " ",
+             cpu::isa_name());
 }
 
 }  // namespace ttt::kernels

@@ -2,6 +2,7 @@
 
 #include "ttt/kernels/cpu/ttt_inner_fused.h"
 #include "ttt/kernels/dispatch.h"
+#include "ttt/kernels/ttt_linear_scan_autograd.h"
 #include "ttt/ops/norms.h"
 #include "ttt/ops/rope.h"
 #include "ttt/ops/tensor_format.h"
@@ -101,6 +102,21 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
     out = kernels::cpu::ttt_inner_chunk(options_.inner, state,
                                         {xq, xk, xv, lr_eta, token_eta, ttt_norm_weight, ttt_norm_bias, position, K})
               .view({batch, len, c});
+  } else if (!primal_ && options_.scan_checkpoint_group_size == 0 && kernels::use_fused_training(options_.inner, x) &&
+             position % K == 0 && len >= K && state.grad_sums.empty()) {
+    // Training: whole mini-batches as one autograd node with a hand-written backward; a tail shorter than a
+    // mini-batch (if any) continues on the reference path from the state the kernel ends in. It keeps one
+    // d×d start state per mini-batch and head; asking for rematerialisation (the smaller-memory choice)
+    // selects the reference path's grouped recomputation instead.
+    const auto n = len / K * K;
+    out = kernels::ttt_linear_scan_trainable(state, xq.narrow(2, 0, n), xk.narrow(2, 0, n), xv.narrow(2, 0, n),
+                                             lr_eta.narrow(2, 0, n), token_eta, ttt_norm_weight, ttt_norm_bias)
+              .view({batch, n, c});
+    if (n < len)
+      out = torch::cat({out, reference_inner_chunk(state, xq.narrow(2, n, len - n), xk.narrow(2, n, len - n),
+                                                   xv.narrow(2, n, len - n), lr_eta.narrow(2, n, len - n), token_eta,
+                                                   position + n)},
+                       1);
   } else {
     out = reference_inner_chunk(state, xq, xk, xv, lr_eta, token_eta, position);
   }

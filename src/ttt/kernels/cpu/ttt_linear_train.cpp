@@ -1,0 +1,481 @@
+#include "ttt/kernels/cpu/ttt_linear_train.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "ttt/kernels/cpu/inner_math.h"
+#include "ttt/ops/tensor_format.h"
+#include "ttt/util/error.h"
+
+namespace ttt::kernels::cpu {
+namespace {
+
+using namespace detail;
+
+template <typename T>
+using Rows = std::vector<T>;  // n rows of width w, row-major
+
+// One (sequence, head): pointers already offset to that (b, h). Rows of t: x + t·stride.
+template <typename T>
+struct HeadIo {
+  const T *xq, *xk, *xv;
+  std::int64_t sq, sk, sv;
+  const T* lr;
+  std::int64_t lr_stride;
+  const T* tok;  // [K]
+  const T *gamma, *beta;
+  T* w_starts;  // [n_mb, d, d]
+  T* b_starts;  // [n_mb, d]
+  // forward
+  T *out, *w, *b;  // out row t at out + t·out_stride; w/b: running state (starts as w0/b0, ends final)
+  std::int64_t out_stride;
+  // backward
+  const T* gout;  // row t at gout + t·gout_stride
+  std::int64_t gout_stride;
+  T *dxq, *dxk, *dxv, *dlr;  // dx rows contiguous [T,d]; dlr [T]
+  T *dw, *db;                // in: ∂L/∂(final state); out: ∂L/∂(w0, b0)
+  T *dtok, *dgamma, *dbeta;  // per-head partial sums, reduced over heads/batch by the caller
+};
+
+struct Dims {
+  int d, K, n_mb;
+};
+
+// z += x·W for one row; W [din, dout] row-major.
+template <typename T>
+TTT_INLINE void row_times(T* __restrict z, const T* __restrict x, const T* __restrict w, int din, int dout) {
+  for (int m = 0; m < din; ++m) axpy(z, w + static_cast<std::ptrdiff_t>(m) * dout, x[m], dout);
+}
+
+template <typename T>
+TTT_INLINE void transpose(T* __restrict dst, const T* __restrict src, int d) {
+  for (int r = 0; r < d; ++r)
+    for (int c = 0; c < d; ++c) dst[static_cast<std::ptrdiff_t>(c) * d + r] = src[static_cast<std::ptrdiff_t>(r) * d + c];
+}
+
+// Scratch for one worker, reused across heads and mini-batches.
+template <typename T>
+struct Work {
+  Rows<T> xhat, gxh, grad, zbh, dzbar, dgrad, tmp, wt, dwt, attn;
+  std::vector<T> sigma, sigma_bar, ln_scratch;
+  std::vector<const T*> rows_q, rows_k;
+  explicit Work(const Dims& dm) {
+    const std::size_t K = dm.K, d = dm.d;
+    for (auto* r : {&xhat, &gxh, &grad, &zbh, &dzbar, &dgrad, &tmp}) r->resize(K * d);
+    wt.resize(d * d);
+    dwt.resize(d * d);
+    attn.resize(K * K);
+    sigma.resize(K);
+    sigma_bar.resize(K);
+    ln_scratch.resize(d);
+    rows_q.resize(K);
+    rows_k.resize(K);
+  }
+};
+
+template <typename T>
+TTT_INLINE void point_rows(const HeadIo<T>& io, Work<T>& ws, int t0, int K) {
+  for (int i = 0; i < K; ++i) {
+    ws.rows_q[i] = io.xq + (t0 + i) * io.sq;
+    ws.rows_k[i] = io.xk + (t0 + i) * io.sk;
+  }
+}
+
+// G = ∂ℓ/∂Z at (W, b) for the K rows, keeping what the backward needs: x̂ and σ of LN(Z), and
+// gx̂ = (γ x̂ + β − (v − x)) γ, the gradient at x̂. G is written to ws.grad.
+template <typename T>
+TTT_INLINE void inner_gradients(const HeadIo<T>& io, Work<T>& ws, const T* w, const T* b, int t0, int K, int d) {
+  for (int j = 0; j < K; ++j) {
+    T* z = ws.xhat.data() + static_cast<std::ptrdiff_t>(j) * d;
+    std::copy(b, b + d, z);
+    row_times(z, ws.rows_k[j], w, d, d);
+    T mu, rstd, stdv;
+    mean_rstd(z, d, mu, rstd, stdv);
+    ws.sigma[j] = stdv;
+    const T* v = io.xv + (t0 + j) * io.sv;
+    const T* x = ws.rows_k[j];
+    T* gx = ws.gxh.data() + static_cast<std::ptrdiff_t>(j) * d;
+    T* g = ws.grad.data() + static_cast<std::ptrdiff_t>(j) * d;
+    T sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+    for (int c = 0; c < d; ++c) {
+      const T xh = (z[c] - mu) * rstd;
+      z[c] = xh;
+      const T gc = (io.gamma[c] * xh + io.beta[c] - (v[c] - x[c])) * io.gamma[c];
+      gx[c] = gc;
+      sum_g += gc;
+      sum_gx += gc * xh;
+    }
+    const T mean_g = sum_g / d, mean_gx = sum_gx / d;
+    for (int c = 0; c < d; ++c) g[c] = rstd * (gx[c] - mean_g - z[c] * mean_gx);
+  }
+}
+
+// attn[i,j] = q_i·x_j for j ≤ i.
+template <typename T>
+TTT_INLINE void causal_attn(Work<T>& ws, int K, int d) {
+  for (int i = 0; i < K; ++i)
+    for (int j = 0; j <= i; ++j) ws.attn[i * K + j] = dot(ws.rows_q[i], ws.rows_k[j], d);
+}
+
+// Z̄ = Q·W + b − M·G into zbar (K × d).
+template <typename T>
+TTT_INLINE void dual_outputs(const HeadIo<T>& io, Work<T>& ws, T* zbar, const T* w, const T* b, const T* lr, int K,
+                             int d) {
+  for (int i = 0; i < K; ++i) {
+    T* zi = zbar + static_cast<std::ptrdiff_t>(i) * d;
+    std::copy(b, b + d, zi);
+    row_times(zi, ws.rows_q[i], w, d, d);
+    for (int j = 0; j <= i; ++j) {
+      const T m_ij = io.tok[i] * lr[j * io.lr_stride] * (ws.attn[i * K + j] + T(1));
+      axpy(zi, ws.grad.data() + static_cast<std::ptrdiff_t>(j) * d, -m_ij, d);
+    }
+  }
+}
+
+template <typename T>
+TTT_INLINE void forward_head(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) {
+  const int d = dm.d, K = dm.K;
+  const T tok_last = io.tok[K - 1];
+  for (int mb = 0; mb < dm.n_mb; ++mb) {
+    const int t0 = mb * K;
+    std::copy(io.w, io.w + d * d, io.w_starts + static_cast<std::ptrdiff_t>(mb) * d * d);
+    std::copy(io.b, io.b + d, io.b_starts + static_cast<std::ptrdiff_t>(mb) * d);
+    point_rows(io, ws, t0, K);
+    const T* lr = io.lr + t0 * io.lr_stride;
+    inner_gradients(io, ws, io.w, io.b, t0, K, d);
+    causal_attn(ws, K, d);
+    T* zbar = ws.zbh.data();
+    dual_outputs(io, ws, zbar, io.w, io.b, lr, K, d);
+    for (int i = 0; i < K; ++i) {
+      const T* z = zbar + static_cast<std::ptrdiff_t>(i) * d;
+      const T* q = ws.rows_q[i];
+      T* o = io.out + (t0 + i) * io.out_stride;
+      T mu, rstd, stdv;
+      mean_rstd(z, d, mu, rstd, stdv);
+      for (int c = 0; c < d; ++c) o[c] = q[c] + io.gamma[c] * ((z[c] - mu) * rstd) + io.beta[c];
+    }
+    accumulate(io.w, io.b, ws.rows_k.data(), ws.grad.data(), K, d, d, lr, io.lr_stride, -tok_last);
+  }
+}
+
+// Backward of one mini-batch; io.dw/io.db hold ∂L/∂(W', b') on entry and ∂L/∂(W, b) on exit.
+template <typename T>
+TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>& ws, int mb) {
+  const int d = dm.d, K = dm.K, t0 = mb * K;
+  const T* w = io.w_starts + static_cast<std::ptrdiff_t>(mb) * d * d;
+  const T* b = io.b_starts + static_cast<std::ptrdiff_t>(mb) * d;
+  const T* lr = io.lr + t0 * io.lr_stride;
+  T* dlr = io.dlr + t0;
+  const T tok_last = io.tok[K - 1];
+  auto row = [d](Rows<T>& r, int i) { return r.data() + static_cast<std::ptrdiff_t>(i) * d; };
+  auto dq_row = [&](int i) { return io.dxq + static_cast<std::ptrdiff_t>(t0 + i) * d; };
+  auto dk_row = [&](int i) { return io.dxk + static_cast<std::ptrdiff_t>(t0 + i) * d; };
+
+  // Recompute the forward of this mini-batch from its start state.
+  point_rows(io, ws, t0, K);
+  inner_gradients(io, ws, w, b, t0, K, d);
+  causal_attn(ws, K, d);
+  dual_outputs(io, ws, ws.zbh.data(), w, b, lr, K, d);
+  transpose(ws.wt.data(), w, d);
+  transpose(ws.dwt.data(), io.dw, d);
+
+  // out = Q + γ⊙LN(Z̄) + β  →  dQ, dγ, dβ, dZ̄.
+  for (int i = 0; i < K; ++i) {
+    T* zb = row(ws.zbh, i);
+    T mu, rstd, stdv;
+    mean_rstd(zb, d, mu, rstd, stdv);
+    const T* go = io.gout + (t0 + i) * io.gout_stride;
+    T* dz = row(ws.dzbar, i);
+    T* dq = dq_row(i);
+    T sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+    for (int c = 0; c < d; ++c) {
+      const T xh = (zb[c] - mu) * rstd;
+      zb[c] = xh;
+      dq[c] += go[c];
+      io.dgamma[c] += go[c] * xh;
+      io.dbeta[c] += go[c];
+      const T g = go[c] * io.gamma[c];
+      dz[c] = g;
+      sum_g += g;
+      sum_gx += g * xh;
+    }
+    const T mean_g = sum_g / d, mean_gx = sum_gx / d;
+    for (int c = 0; c < d; ++c) dz[c] = rstd * (dz[c] - mean_g - zb[c] * mean_gx);
+    row_times(dq, dz, ws.wt.data(), d, d);  // Z̄ = Q·W + …  →  dQ += dZ̄·Wᵀ
+  }
+
+  // Z̄ −= M·G with M[i,j] = tok_i lr_j (a_ij + 1), a_ij = q_i·x_j.
+  std::fill(ws.dgrad.begin(), ws.dgrad.end(), T(0));
+  for (int i = 0; i < K; ++i) {
+    const T* dz = row(ws.dzbar, i);
+    T dtok_i = 0;
+    for (int j = 0; j <= i; ++j) {
+      const T lr_j = lr[j * io.lr_stride];
+      const T c = ws.attn[i * K + j] + T(1);
+      const T dm = -dot(dz, row(ws.grad, j), d);  // ∂L/∂M[i,j]
+      dtok_i += dm * lr_j * c;
+      dlr[j] += dm * io.tok[i] * c;
+      const T da = dm * io.tok[i] * lr_j;  // ∂L/∂a_ij
+      axpy(dq_row(i), ws.rows_k[j], da, d);
+      axpy(dk_row(j), ws.rows_q[i], da, d);
+      axpy(row(ws.dgrad, j), dz, -io.tok[i] * lr_j * c, d);  // ∂L/∂G_j −= M[i,j] dZ̄_i
+    }
+    io.dtok[i] += dtok_i;
+  }
+
+  // W' = W − tok_K Σ_j lr_j x_jᵀ g_j, b' = b − tok_K Σ_j lr_j g_j, with ∂L/∂(W', b') = (dW', db').
+  T dtok_last = 0;
+  for (int j = 0; j < K; ++j) {
+    const T lr_j = lr[j * io.lr_stride];
+    T* u = row(ws.tmp, j);  // u = x_j·dW' + db'
+    std::copy(io.db, io.db + d, u);
+    row_times(u, ws.rows_k[j], io.dw, d, d);
+    const T* g = row(ws.grad, j);
+    const T s = dot(u, g, d);
+    dlr[j] -= tok_last * s;
+    dtok_last -= lr_j * s;
+    axpy(row(ws.dgrad, j), u, -tok_last * lr_j, d);
+    // dX_j −= tok_K lr_j · g_j·dW'ᵀ: accumulate g_j·dW'ᵀ in u (no longer needed) then add.
+    std::fill(u, u + d, T(0));
+    row_times(u, g, ws.dwt.data(), d, d);
+    axpy(dk_row(j), u, -tok_last * lr_j, d);
+  }
+  io.dtok[K - 1] += dtok_last;
+
+  // G_j = LNL2(Z_j): back-propagate dG_j to Z_j, γ, β and the target v − x. With a = gx̂:
+  //   G = (a − mean a − x̂ mean(a x̂)) / σ
+  //   ∂L/∂a  = (dG − mean dG − x̂ mean(dG x̂)) / σ
+  //   ∂L/∂x̂ = −(dG mean(a x̂) + a mean(dG x̂)) / σ + γ² ∂L/∂a    (direct + through a = (γx̂ + β − t)γ)
+  //   ∂L/∂σ  = −Σ dG·G / σ
+  //   ∂L/∂Z  = (∂x̂ − mean ∂x̂ − x̂ mean(∂x̂ x̂)) / σ + ∂σ · x̂ / d
+  for (int j = 0; j < K; ++j) {
+    const T* xh = row(ws.xhat, j);
+    const T* a = row(ws.gxh, j);
+    const T* g = row(ws.grad, j);
+    T* dg = row(ws.dgrad, j);  // becomes ∂L/∂Z_j
+    const T sig = ws.sigma[j], inv = T(1) / sig;
+    T s_dg = 0, s_dgx = 0, s_ax = 0, s_dgg = 0;
+#pragma omp simd reduction(+ : s_dg, s_dgx, s_ax, s_dgg)
+    for (int c = 0; c < d; ++c) {
+      s_dg += dg[c];
+      s_dgx += dg[c] * xh[c];
+      s_ax += a[c] * xh[c];
+      s_dgg += dg[c] * g[c];
+    }
+    const T m_dg = s_dg / d, m_dgx = s_dgx / d, m_ax = s_ax / d;
+    const T dsigma = -s_dgg * inv;
+    const T* v = io.xv + (t0 + j) * io.sv;
+    const T* x = ws.rows_k[j];
+    T* dv = io.dxv + static_cast<std::ptrdiff_t>(t0 + j) * d;
+    T* dk = dk_row(j);
+    T* dxh = ws.ln_scratch.data();
+    T s_dxh = 0, s_dxhx = 0;
+#pragma omp simd reduction(+ : s_dxh, s_dxhx)
+    for (int c = 0; c < d; ++c) {
+      const T da = inv * (dg[c] - m_dg - xh[c] * m_dgx);
+      const T gam = io.gamma[c];
+      io.dgamma[c] += da * (T(2) * gam * xh[c] + io.beta[c] - (v[c] - x[c]));
+      io.dbeta[c] += da * gam;
+      const T dt = -da * gam;  // ∂L/∂target, target = v − x
+      dv[c] += dt;
+      dk[c] -= dt;
+      const T dx = -inv * (dg[c] * m_ax + a[c] * m_dgx) + gam * gam * da;
+      dxh[c] = dx;
+      s_dxh += dx;
+      s_dxhx += dx * xh[c];
+    }
+    const T m_dxh = s_dxh / d, m_dxhx = s_dxhx / d, sig_term = dsigma / d;
+    for (int c = 0; c < d; ++c) dg[c] = inv * (dxh[c] - m_dxh - xh[c] * m_dxhx) + sig_term * xh[c];
+    row_times(dk, dg, ws.wt.data(), d, d);  // Z = X·W + b  →  dX += dZ·Wᵀ
+  }
+
+  // ∂L/∂(W, b) = ∂L/∂(W', b') + Qᵀ dZ̄ + Xᵀ dZ (and the column sums for b).
+  const T one = 1;
+  accumulate(io.dw, io.db, ws.rows_q.data(), ws.dzbar.data(), K, d, d, &one, 0, T(1));
+  accumulate(io.dw, io.db, ws.rows_k.data(), ws.dgrad.data(), K, d, d, &one, 0, T(1));
+}
+
+template <typename T>
+TTT_INLINE void backward_head(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) {
+  for (int mb = dm.n_mb - 1; mb >= 0; --mb) backward_mini_batch(io, dm, ws, mb);
+}
+
+template <typename T>
+using HeadFn = void (*)(const HeadIo<T>&, const Dims&, Work<T>&);
+
+template <typename T>
+void forward_generic(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { forward_head(io, dm, ws); }
+template <typename T>
+void backward_generic(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { backward_head(io, dm, ws); }
+#ifdef TTT_HAVE_ISA_VARIANTS
+template <typename T>
+TTT_TARGET_AVX2 void forward_avx2(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { forward_head(io, dm, ws); }
+template <typename T>
+TTT_TARGET_AVX2 void backward_avx2(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { backward_head(io, dm, ws); }
+template <typename T>
+TTT_TARGET_AVX512 void forward_avx512(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { forward_head(io, dm, ws); }
+template <typename T>
+TTT_TARGET_AVX512 void backward_avx512(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) {
+  backward_head(io, dm, ws);
+}
+#endif
+
+template <typename T>
+HeadFn<T> pick(bool backward) {
+#ifdef TTT_HAVE_ISA_VARIANTS
+  if (cpu_isa() == Isa::Avx512) return backward ? &backward_avx512<T> : &forward_avx512<T>;
+  if (cpu_isa() == Isa::Avx2) return backward ? &backward_avx2<T> : &forward_avx2<T>;
+#endif
+  return backward ? &backward_generic<T> : &forward_generic<T>;
+}
+
+void check(const LinearScanInputs& in) {
+  TTT_CHECK(in.xq.dim() == 4 && in.xk.sizes() == in.xq.sizes() && in.xv.sizes() == in.xq.sizes(),
+            "[ttt_linear_scan] xq/xk/xv must share one [B,H,T,d] shape, got ", shape_str(in.xq), " ",
+            shape_str(in.xk), " ", shape_str(in.xv));
+  const auto B = in.xq.size(0), H = in.xq.size(1), T = in.xq.size(2), d = in.xq.size(3);
+  const auto dtype = in.xq.scalar_type();
+  TTT_CHECK(dtype == torch::kFloat || dtype == torch::kDouble, "[ttt_linear_scan] float32 or float64 only, got ",
+            dtype);
+  for (const auto* t : {&in.xk, &in.xv, &in.lr_eta, &in.token_eta, &in.ln_weight, &in.ln_bias, &in.w0, &in.b0})
+    TTT_CHECK(t->scalar_type() == dtype && t->device().is_cpu(), "[ttt_linear_scan] every input must be a ", dtype,
+              " CPU tensor, got ", t->scalar_type(), " on ", t->device());
+  TTT_CHECK(in.xq.stride(3) == 1 && in.xk.stride(3) == 1 && in.xv.stride(3) == 1,
+            "[ttt_linear_scan] xq/xk/xv need a contiguous last dim");
+  const auto K = in.token_eta.dim() == 1 ? in.token_eta.size(0) : 0;
+  TTT_CHECK(K > 0 && T % K == 0, "[ttt_linear_scan] T = ", T, " must be a multiple of K = ", K, " (token_eta ",
+            shape_str(in.token_eta), ")");
+  TTT_CHECK(in.lr_eta.sizes() == torch::IntArrayRef({B, H, T}), "[ttt_linear_scan] lr_eta ", shape_str(in.lr_eta),
+            " does not match xq ", shape_str(in.xq));
+  TTT_CHECK(in.ln_weight.sizes() == torch::IntArrayRef({H, d}) && in.ln_bias.sizes() == in.ln_weight.sizes(),
+            "[ttt_linear_scan] ttt_norm weight/bias ", shape_str(in.ln_weight), " ", shape_str(in.ln_bias),
+            " must be [", H, ",", d, "]");
+  TTT_CHECK(in.w0.sizes() == torch::IntArrayRef({B, H, d, d}) && in.b0.sizes() == torch::IntArrayRef({B, H, 1, d}),
+            "[ttt_linear_scan] state W ", shape_str(in.w0), " b ", shape_str(in.b0), " must be [", B, ",", H, ",", d,
+            ",", d, "] and [", B, ",", H, ",1,", d, "]");
+}
+
+template <typename T>
+T* ptr(const torch::Tensor& t) {
+  return t.data_ptr<T>();
+}
+
+// Fills the per-(b, h) input pointers shared by forward and backward.
+template <typename T>
+HeadIo<T> head_inputs(const LinearScanInputs& in, const torch::Tensor& lr, const torch::Tensor& tok,
+                      const torch::Tensor& gamma, const torch::Tensor& beta, const torch::Tensor& w_starts,
+                      const torch::Tensor& b_starts, std::int64_t b, std::int64_t h) {
+  const auto H = in.xq.size(1), d = in.xq.size(3), n_mb = w_starts.size(2);
+  HeadIo<T> io{};
+  io.xq = ptr<T>(in.xq) + b * in.xq.stride(0) + h * in.xq.stride(1);
+  io.xk = ptr<T>(in.xk) + b * in.xk.stride(0) + h * in.xk.stride(1);
+  io.xv = ptr<T>(in.xv) + b * in.xv.stride(0) + h * in.xv.stride(1);
+  io.sq = in.xq.stride(2);
+  io.sk = in.xk.stride(2);
+  io.sv = in.xv.stride(2);
+  io.lr = ptr<T>(lr) + b * lr.stride(0) + h * lr.stride(1);
+  io.lr_stride = lr.stride(2);
+  io.tok = ptr<T>(tok);
+  io.gamma = ptr<T>(gamma) + h * d;
+  io.beta = ptr<T>(beta) + h * d;
+  io.w_starts = ptr<T>(w_starts) + (b * H + h) * n_mb * d * d;
+  io.b_starts = ptr<T>(b_starts) + (b * H + h) * n_mb * d;
+  return io;
+}
+
+template <typename T>
+LinearScanForward forward(const LinearScanInputs& in) {
+  const auto B = in.xq.size(0), H = in.xq.size(1), L = in.xq.size(2), d = in.xq.size(3), K = in.token_eta.size(0);
+  const Dims dm{static_cast<int>(d), static_cast<int>(K), static_cast<int>(L / K)};
+  const auto tok = in.token_eta.contiguous(), gamma = in.ln_weight.contiguous(), beta = in.ln_bias.contiguous();
+  LinearScanForward f;
+  f.out = torch::empty({B, L, H, d}, in.xq.options());
+  f.w_final = in.w0.contiguous().clone();
+  f.b_final = in.b0.contiguous().clone();
+  f.w_starts = torch::empty({B, H, dm.n_mb, d, d}, in.xq.options());
+  f.b_starts = torch::empty({B, H, dm.n_mb, d}, in.xq.options());
+  const HeadFn<T> kernel = pick<T>(false);
+  at::parallel_for(0, B * H, 1, [&](std::int64_t begin, std::int64_t end) {
+    Work<T> ws(dm);
+    for (auto bh = begin; bh < end; ++bh) {
+      const auto b = bh / H, h = bh % H;
+      auto io = head_inputs<T>(in, in.lr_eta, tok, gamma, beta, f.w_starts, f.b_starts, b, h);
+      io.out = ptr<T>(f.out) + (b * L * H + h) * d;
+      io.out_stride = H * d;
+      io.w = ptr<T>(f.w_final) + bh * d * d;
+      io.b = ptr<T>(f.b_final) + bh * d;
+      kernel(io, dm, ws);
+    }
+  });
+  return f;
+}
+
+template <typename T>
+LinearScanGrads backward(const LinearScanInputs& in, const LinearScanForward& saved, const torch::Tensor& grad_out,
+                         const torch::Tensor& grad_w_final, const torch::Tensor& grad_b_final) {
+  const auto B = in.xq.size(0), H = in.xq.size(1), L = in.xq.size(2), d = in.xq.size(3), K = in.token_eta.size(0);
+  const Dims dm{static_cast<int>(d), static_cast<int>(K), static_cast<int>(L / K)};
+  TTT_CHECK(grad_out.sizes() == torch::IntArrayRef({B, L, H, d}), "[ttt_linear_scan] grad of out ",
+            shape_str(grad_out), " must be [", B, ",", L, ",", H, ",", d, "]");
+  TTT_CHECK(saved.w_starts.defined() && saved.w_starts.size(2) == dm.n_mb, "[ttt_linear_scan] saved start states ",
+            shape_str(saved.w_starts), " do not match ", dm.n_mb, " mini-batches");
+  const auto tok = in.token_eta.contiguous(), gamma = in.ln_weight.contiguous(), beta = in.ln_bias.contiguous();
+  const auto gout = grad_out.to(in.xq.scalar_type()).contiguous();
+  const auto opts = in.xq.options();
+  LinearScanGrads g;
+  g.xq = torch::zeros({B, H, L, d}, opts);
+  g.xk = torch::zeros({B, H, L, d}, opts);
+  g.xv = torch::zeros({B, H, L, d}, opts);
+  g.lr_eta = torch::zeros({B, H, L}, opts);
+  g.w0 = grad_w_final.defined() ? grad_w_final.to(opts.dtype()).contiguous().clone() : torch::zeros({B, H, d, d}, opts);
+  g.b0 = grad_b_final.defined() ? grad_b_final.to(opts.dtype()).contiguous().clone() : torch::zeros({B, H, 1, d}, opts);
+  auto dtok = torch::zeros({B, H, K}, opts), dgamma = torch::zeros({B, H, d}, opts), dbeta = torch::zeros({B, H, d}, opts);
+  const HeadFn<T> kernel = pick<T>(true);
+  at::parallel_for(0, B * H, 1, [&](std::int64_t begin, std::int64_t end) {
+    Work<T> ws(dm);
+    for (auto bh = begin; bh < end; ++bh) {
+      const auto b = bh / H, h = bh % H;
+      auto io = head_inputs<T>(in, in.lr_eta, tok, gamma, beta, saved.w_starts, saved.b_starts, b, h);
+      io.gout = ptr<T>(gout) + (b * L * H + h) * d;
+      io.gout_stride = H * d;
+      io.dxq = ptr<T>(g.xq) + bh * L * d;
+      io.dxk = ptr<T>(g.xk) + bh * L * d;
+      io.dxv = ptr<T>(g.xv) + bh * L * d;
+      io.dlr = ptr<T>(g.lr_eta) + bh * L;
+      io.dw = ptr<T>(g.w0) + bh * d * d;
+      io.db = ptr<T>(g.b0) + bh * d;
+      io.dtok = ptr<T>(dtok) + bh * K;
+      io.dgamma = ptr<T>(dgamma) + bh * d;
+      io.dbeta = ptr<T>(dbeta) + bh * d;
+      kernel(io, dm, ws);
+    }
+  });
+  g.token_eta = dtok.sum(torch::IntArrayRef{0, 1});
+  g.ln_weight = dgamma.sum(0);
+  g.ln_bias = dbeta.sum(0);
+  return g;
+}
+
+}  // namespace
+
+LinearScanForward ttt_linear_scan_forward(const LinearScanInputs& in) {
+  check(in);
+  if (in.xq.scalar_type() == torch::kDouble) return forward<double>(in);
+  return forward<float>(in);
+}
+
+LinearScanGrads ttt_linear_scan_backward(const LinearScanInputs& in, const LinearScanForward& saved,
+                                         const torch::Tensor& grad_out, const torch::Tensor& grad_w_final,
+                                         const torch::Tensor& grad_b_final) {
+  check(in);
+  const auto gout = grad_out.defined() ? grad_out : torch::zeros({in.xq.size(0), in.xq.size(2), in.xq.size(1),
+                                                                  in.xq.size(3)}, in.xq.options());
+  if (in.xq.scalar_type() == torch::kDouble) return backward<double>(in, saved, gout, grad_w_final, grad_b_final);
+  return backward<float>(in, saved, gout, grad_w_final, grad_b_final);
+}
+
+}  // namespace ttt::kernels::cpu
