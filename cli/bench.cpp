@@ -20,7 +20,9 @@
 #include "ttt/kernels/threading.h"
 #include "ttt/models/causal_lm.h"
 #include "ttt/models/layer_options.h"
+#include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
+#include "ttt/util/svg_plot.h"
 
 namespace ttt::cli {
 namespace {
@@ -28,7 +30,8 @@ namespace {
 struct BenchOptions {
   // The contract.
   std::string op, layer = "ttt-linear", preset, backbone = "mamba", impl = "fused";
-  std::string contexts = "1024,2048,4096,8192,16384,32768", sweep_layers = "ttt-linear,ttt-mlp,attention";
+  std::string contexts = "1024,2048,4096,8192,16384,32768", sweep_layers = "ttt-linear,ttt-mlp,attention,mamba";
+  std::string plot;  // sweep: <plot>-prefill.svg and <plot>-decode.svg
   int context = 2048, batch = 1, d_model = 768, heads = 12, decode_steps = 16;
   // The earlier whole-model table (kept so its published numbers stay reproducible).
   std::string layers = "linear,mlp,attention";
@@ -306,6 +309,33 @@ void print(const BenchOptions& o, const nlohmann::json& r) {
   std::fflush(stdout);
 }
 
+// Tokens/s against context, one line per layer: <prefix>-prefill.svg and <prefix>-decode.svg (both written
+// atomically, together).
+void write_sweep_plots(const std::string& prefix, const std::vector<std::string>& layers,
+                       const std::vector<nlohmann::json>& rows) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const char* op : {"prefill", "decode"}) {
+    std::vector<PlotSeries> series;
+    for (const auto& l : layers) {
+      PlotSeries s{l, {}, {}};
+      for (const auto& r : rows)
+        if (r["layer"] == l && r["op"] == op) {
+          s.x.push_back(r["context"].get<double>());
+          s.y.push_back(r["tokens_per_s"].get<double>());
+        }
+      series.push_back(std::move(s));
+    }
+    PlotOptions po;
+    po.title = str(op, " tokens/s vs context (", torch::get_num_threads(), " threads, ", rows.front()["d_model"].get<int>(),
+                   " wide, ", rows.front()["heads"].get<int>(), " heads)");
+    po.x_label = std::string(op) == "decode" ? "context before the decoded token" : "context (tokens)";
+    po.y_label = "tokens/s";
+    po.log_x = true;
+    files.emplace_back(prefix + "-" + op + ".svg", render_line_plot_svg(series, po));
+  }
+  write_files_atomic({{files[0].first, files[0].second}, {files[1].first, files[1].second}});
+}
+
 void run_sweep(const BenchOptions& o) {
   std::vector<std::int64_t> contexts;
   for (const auto& c : split(o.contexts)) {
@@ -326,6 +356,7 @@ void run_sweep(const BenchOptions& o) {
         if (o.json) print(o, r);
         rows.push_back(r);
       }
+  if (!o.plot.empty()) write_sweep_plots(o.plot, layers, rows);
   if (o.json) return;
   std::printf("\n%-11s %8s %16s %16s %14s\n", "layer", "context", "prefill tok/s", "decode tok/s", "decode ms/tok");
   for (std::size_t i = 0; i + 1 < rows.size(); i += 2)
@@ -417,6 +448,7 @@ void register_bench(CLI::App& app) {
       ->check(CLI::Range(1, 1 << 16));
   cmd->add_option("--contexts", o->contexts, "Sweep: comma-separated contexts")->capture_default_str();
   cmd->add_option("--sweep-layers", o->sweep_layers, "Sweep: comma-separated layers")->capture_default_str();
+  cmd->add_option("--plot", o->plot, "Sweep: also write PREFIX-prefill.svg and PREFIX-decode.svg (tokens/s vs context)");
   cmd->add_option("--layers", o->layers, "Model table: comma-separated linear, mlp, attention, mamba")
       ->capture_default_str();
   cmd->add_option("--length", o->length, "Model table: prefill length (selects the model table)")

@@ -131,7 +131,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{ops::InnerModel::Linear, 64, 16, 2, 35}, Case{ops::InnerModel::Linear, 96, 8, 1, 21},
                       Case{ops::InnerModel::Linear, 64, 8, 3, 16}, Case{ops::InnerModel::Linear, 48, 16, 1, 5},
                       Case{ops::InnerModel::MLP, 16, 8, 2, 29}, Case{ops::InnerModel::MLP, 32, 16, 1, 35},
-                      Case{ops::InnerModel::MLP, 64, 16, 2, 19}, Case{ops::InnerModel::MLP, 96, 8, 1, 13}),
+                      Case{ops::InnerModel::MLP, 64, 16, 2, 19}, Case{ops::InnerModel::MLP, 96, 8, 1, 13},
+                      // longer chunks than the layer sends to the TTT-MLP loops (it uses them up to 64 tokens)
+                      Case{ops::InnerModel::MLP, 24, 8, 2, 150}, Case{ops::InnerModel::MLP, 16, 16, 1, 77}),
     [](const ::testing::TestParamInfo<Case>& info) { return name(info.param); });
 
 // Mixing paths: a reference prefill that stops mid mini-batch, then fused decode steps on that state
@@ -206,4 +208,24 @@ TEST(FusedInnerState, ThreadCountDoesNotChangeTheResult) {
     EXPECT_TRUE(torch::equal(weights[0], weights[1]));
   }
   torch::set_num_threads(threads_before);
+}
+
+// A long TTT-MLP chunk that starts mid mini-batch and leaves one open: the same outputs and state (weights and
+// gradient sums) as the reference walked segment by segment, for 1, 2 and 5 heads.
+TEST(FusedInnerLongMlp, OddStartAndOpenEndMatchTheReference) {
+  for (int64_t heads : {1, 2, 5}) {
+    auto p = make_problem(ops::InnerModel::MLP, 2, heads, 100, 16, 8, torch::kDouble, 40 + heads);
+    torch::NoGradGuard no_grad;
+    auto ref_state = ops::initial_inner_state(p.params, 2);
+    auto ref = reference_chunk(ops::InnerModel::MLP, ref_state, p, 0, 99, 0, 8);
+    auto state = ops::initial_inner_state(p.params, 2);
+    auto first = fused_chunk(ops::InnerModel::MLP, state, p, 0, 3, 0, 8);
+    auto rest = fused_chunk(ops::InnerModel::MLP, state, p, 3, 96, 3, 8);  // 99 tokens: ends 3 into a mini-batch
+    EXPECT_LE(max_diff(torch::cat({first, rest}, 1), ref), 1e-10) << heads << " heads";
+    ASSERT_EQ(state.grad_sums.size(), ref_state.grad_sums.size());
+    for (size_t i = 0; i < ref_state.weights.size(); ++i) {
+      EXPECT_LE(max_diff(state.weights[i], ref_state.weights[i]), 1e-10) << "weight " << i;
+      EXPECT_LE(max_diff(state.grad_sums[i], ref_state.grad_sums[i]), 1e-10) << "grad sum " << i;
+    }
+  }
 }
