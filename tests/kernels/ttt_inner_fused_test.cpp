@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "ttt/kernels/cpu/inner_math.h"
 #include "ttt/kernels/cpu/ttt_inner_fused.h"
 #include "ttt/util/error.h"
 
@@ -228,4 +229,15 @@ TEST(FusedInnerLongMlp, OddStartAndOpenEndMatchTheReference) {
       EXPECT_LE(max_diff(state.grad_sums[i], ref_state.grad_sums[i]), 1e-10) << "grad sum " << i;
     }
   }
+}
+
+// The fused kernels split heads over libtorch's threads with at::parallel_for, which runs everything on one
+// thread unless its translation unit is compiled with OpenMP (as it once silently was).
+TEST(FusedKernelThreads, ParallelForReallyUsesTheThreads) {
+  const int saved = at::get_num_threads();
+  at::set_num_threads(2);
+  EXPECT_EQ(kernels::cpu::detail::parallel_for_threads(12), 2);
+  at::set_num_threads(1);
+  EXPECT_EQ(kernels::cpu::detail::parallel_for_threads(12), 1);
+  at::set_num_threads(saved);
 }

@@ -25,12 +25,9 @@ bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x) {
   if (torch::GradMode::is_enabled()) return false;
   if (!x.device().is_cpu()) return false;
   if (x.scalar_type() != torch::kFloat && x.scalar_type() != torch::kDouble) return false;
-  // TTT-MLP prefill: the per-head loops are not faster than libtorch's batched GEMMs on its d×4d products
-  // (docs/results.md "Kernels": 0.8–1.2× on the inner loop at L 2048), so long chunks keep the reference
-  // path; decode steps and short chunks, where per-op overhead dominates, are ~2× faster fused.
-  constexpr std::int64_t kMlpFusedMaxChunk = 64;
-  if (model == ops::InnerModel::MLP) return x.dim() < 2 || x.size(-2) <= kMlpFusedMaxChunk;
-  return model == ops::InnerModel::Linear;
+  // Both inner models, any chunk length: with the heads really spread over the threads the TTT-MLP loops beat
+  // libtorch's batched GEMMs on the inner loop too (docs/results.md "Kernels": 2.0× at L 2048, 2 threads).
+  return model == ops::InnerModel::Linear || model == ops::InnerModel::MLP;
 }
 
 bool use_fused_training(ops::InnerModel model, const torch::Tensor& x) {

@@ -19,8 +19,8 @@ Impl impl();
 Impl parse_impl(const std::string& name);  // "reference" | "fused", else ttt::Error
 const char* impl_name(Impl impl);
 
-// True when a fused kernel exists for `model` and `x` ([B,T,C]: dtype, device, and for TTT-MLP a chunk of at
-// most 64 tokens, where the kernel wins), the process chose Fused, and autograd is off.
+// True when a fused kernel exists for `model` and `x` ([B,T,C]: float32/float64 on the CPU), the process chose
+// Fused, and autograd is off.
 bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x);
 
 // True when gradients are being recorded, the process chose Fused, and `x` ([B,T,C]) is a float32/float64

@@ -1,5 +1,10 @@
 #include "ttt/kernels/cpu/inner_math.h"
 
+#include <ATen/Parallel.h>
+
+#include <mutex>
+#include <set>
+
 namespace ttt::kernels::cpu::detail {
 
 Isa cpu_isa() {
@@ -14,6 +19,16 @@ Isa cpu_isa() {
     return Isa::Generic;
   }();
   return isa;
+}
+
+int parallel_for_threads(std::int64_t items) {
+  std::mutex m;
+  std::set<int> seen;
+  at::parallel_for(0, items, 1, [&](std::int64_t, std::int64_t) {
+    std::lock_guard<std::mutex> lock(m);
+    seen.insert(at::get_thread_num());
+  });
+  return static_cast<int>(seen.size());
 }
 
 }  // namespace ttt::kernels::cpu::detail

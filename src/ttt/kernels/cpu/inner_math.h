@@ -121,4 +121,8 @@ enum class Isa { Generic, Avx2, Avx512 };
 // The widest instruction set this CPU supports among those the kernels are compiled for (detected once).
 Isa cpu_isa();
 
+// How many threads at::parallel_for really uses for `items` independent items when called from the kernels'
+// translation units (a self-check: compiled without OpenMP, at::parallel_for silently runs serially).
+int parallel_for_threads(std::int64_t items);
+
 }  // namespace ttt::kernels::cpu::detail
