@@ -101,7 +101,7 @@ ForwardOutput CausalLMImpl::forward(const torch::Tensor& ids, Cache* cache, bool
   }
   h = model->norm(h);
   if (keep_hidden_states) out.hidden_states.push_back(h);
-  out.logits = lm_head ? nn::lora_project(lm_head, lm_head_lora, h) : torch::matmul(h, model->embed_tokens->weight.transpose(0, 1));
+  out.logits = lm_head ? nn::lora_project(lm_head, lm_head_lora, h) : nn::times_transposed(h, model->embed_tokens->weight);
   if (cache) cache->position += ids.size(1);
   return out;
 }

@@ -135,8 +135,23 @@ void LoraAdapter::unmerge() {
   merged_ = false;
 }
 
+torch::Tensor times_transposed(const torch::Tensor& x, const torch::Tensor& m) {
+  const bool one_row = x.dim() >= 1 && x.numel() == m.size(1) && x.size(-1) == m.size(1);
+  if (!one_row || torch::GradMode::is_enabled() || !x.device().is_cpu() || m.scalar_type() != x.scalar_type())
+    return torch::matmul(x, m.transpose(0, 1));
+  auto sizes = x.sizes().vec();
+  sizes.back() = m.size(0);
+  return torch::mv(m, x.reshape({-1})).view(sizes);
+}
+
+torch::Tensor apply_linear(torch::nn::Linear& linear, const torch::Tensor& x) {
+  if (torch::GradMode::is_enabled() || x.numel() != linear->weight.size(1)) return linear(x);
+  auto y = times_transposed(x, linear->weight);
+  return linear->bias.defined() ? y + linear->bias : y;
+}
+
 torch::Tensor lora_project(torch::nn::Linear& linear, const LoraAdapterPtr& adapter, const torch::Tensor& x) {
-  auto y = linear(x);
+  auto y = apply_linear(linear, x);
   if (adapter && !adapter->merged()) y = y + adapter->delta(x);
   return y;
 }

@@ -48,7 +48,7 @@ void MambaMixerImpl::set_scan_chunk(std::int64_t chunk) {
 torch::Tensor MambaMixerImpl::forward(const torch::Tensor& x, LayerCache* cache) {
   const auto c = options_.hidden_size, n = options_.state_size, r = options_.dt_rank;
   TTT_CHECK(x.dim() == 3 && x.size(2) == c, "[mamba] expected [B, T, ", c, "], got ", shape_str(x));
-  auto xz = in_proj(x).chunk(2, -1);
+  auto xz = apply_linear(in_proj, x).chunk(2, -1);
   auto u = xz[0], z = xz[1];  // [B,T,E] each: the scan's branch and the gate's
   if (cache) {
     auto conv = conv1d(u, cache->mamba_conv_history);
@@ -57,10 +57,10 @@ torch::Tensor MambaMixerImpl::forward(const torch::Tensor& x, LayerCache* cache)
   } else {
     u = torch::silu(conv1d(u));
   }
-  auto dbc = x_proj(u);  // [B,T,r+2N]
+  auto dbc = apply_linear(x_proj, u);  // [B,T,r+2N]
   ops::ScanInputs in;
   in.u = u;
-  in.delta = torch::softplus(dt_proj(dbc.narrow(-1, 0, r)));
+  in.delta = torch::softplus(apply_linear(dt_proj, dbc.narrow(-1, 0, r)));
   in.A = -torch::exp(A_log);
   in.B = dbc.narrow(-1, r, n);
   in.C = dbc.narrow(-1, r + n, n);
@@ -69,7 +69,7 @@ torch::Tensor MambaMixerImpl::forward(const torch::Tensor& x, LayerCache* cache)
   auto y = sequential_ ? ops::selective_scan_sequential(in, state)
                        : ops::selective_scan_chunked(in, state, options_.scan_chunk);
   if (cache) cache->ssm_state = state;
-  return out_proj(y * torch::silu(z));
+  return apply_linear(out_proj, y * torch::silu(z));
 }
 
 }  // namespace ttt::nn

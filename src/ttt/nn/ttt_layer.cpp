@@ -121,7 +121,7 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
     out = reference_inner_chunk(state, xq, xk, xv, lr_eta, token_eta, position);
   }
   out = post_norm(out);
-  if (options_.use_gate) out = ops::gelu_tanh(g_proj(x)) * out;
+  if (options_.use_gate) out = ops::gelu_tanh(apply_linear(g_proj, x)) * out;
   return lora_project(o_proj, o_lora, out);
 }
 
