@@ -24,14 +24,13 @@ using namespace detail;
 // e^r; 2^n assembled in the exponent bits. Absolute error < 1e-7 (the kernels tests compare at 1e-4).
 TTT_INLINE float tanh_fast(float x) {
   const float a = std::fabs(x);
-  const float y = std::fmax(-2.0f * a, -87.0f);
+  const float y = std::max(-2.0f * a, -87.0f);  // not std::fmax: a libm call stops vectorisation
   const float n = std::floor(y * 1.44269504088896341f + 0.5f);
   const float r = (y - n * 0.693359375f) + n * 2.12194440e-4f;
   const float p =
       1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
   const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
+  const float scale = __builtin_bit_cast(float, bits);  // not memcpy: a store/load through memory blocks vectorisation
   const float e = p * scale;
   return std::copysign((1.0f - e) / (1.0f + e), x);
 }
@@ -72,7 +71,7 @@ struct Dims {
 template <typename T>
 struct Scratch {
   std::vector<T> grad1, grad2, x2, zbar1, x2bar, zbar2, tmp, w2t, back;
-  std::vector<const T*> rows_q, rows_k, rows_x2, rows_x2bar;
+  std::vector<const T*> rows_q, rows_k, rows_x2, rows_x2bar, rows_g2;
   void reserve(const Dims& dm) {
     const std::size_t k = dm.mini_batch, d = dm.d, h = dm.hidden;
     grad1.resize(k * h);
@@ -84,12 +83,13 @@ struct Scratch {
     tmp.resize(std::max(h, d));
     if (dm.mlp) {
       w2t.resize(h * d);
-      back.resize(h);
+      back.resize(k * h);
     }
     rows_q.resize(k);
     rows_k.resize(k);
     rows_x2.resize(k);
     rows_x2bar.resize(k);
+    rows_g2.resize(k);
   }
 };
 
@@ -136,31 +136,32 @@ TTT_INLINE void run_head(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) {
       for (int i = 0; i < n; ++i) {
         T* z1 = g1 + static_cast<std::ptrdiff_t>(i) * hid;
         T* x2i = x2 + static_cast<std::ptrdiff_t>(i) * hid;
+#pragma omp simd
         for (int c = 0; c < hid; ++c) x2i[c] = gelu(z1[c]);
         ws.rows_x2[i] = x2i;
         T* z2 = g2 + static_cast<std::ptrdiff_t>(i) * d;
         std::copy(hd.b2, hd.b2 + d, z2);
       }
       rows_times(g2, ws.rows_x2.data(), n, hd.w2, hid, d);
-      // G1 = (G2·W2ᵀ) ⊙ gelu'(Z1), overwriting Z1. For several rows, W2ᵀ is laid out once so the product is
-      // row-times-matrix (unit stride, no horizontal sums); for one row (decode) the dots are cheaper.
+      // G1 = (G2·W2ᵀ) ⊙ gelu'(Z1), overwriting Z1. For several rows W2ᵀ is laid out once and the product is the
+      // register-tiled rows_times into a K × 4d buffer; for one row (decode) the dots are cheaper.
       const bool transpose_w2 = n >= 4;
-      if (transpose_w2)
-        for (int c = 0; c < hid; ++c)
-          for (int q = 0; q < d; ++q) ws.w2t[static_cast<std::ptrdiff_t>(q) * hid + c] = hd.w2[static_cast<std::ptrdiff_t>(c) * d + q];
+      if (transpose_w2) transpose_blocked(ws.w2t.data(), hd.w2, hid, d);
       for (int i = 0; i < n; ++i) {
         T* g2i = g2 + static_cast<std::ptrdiff_t>(i) * d;
         ln_l2_grad(g2i, hd.xv + (t + i) * hd.sv, ws.rows_k[i], hd.gamma, hd.beta, d, ws.tmp.data());
+        ws.rows_g2[i] = g2i;
         T* z1 = g1 + static_cast<std::ptrdiff_t>(i) * hid;
+#pragma omp simd
         for (int c = 0; c < hid; ++c) z1[c] = gelu_grad(z1[c]);
-        if (transpose_w2) {
-          T* back = ws.back.data();
-          std::fill(back, back + hid, T(0));
-          for (int q = 0; q < d; ++q) axpy(back, ws.w2t.data() + static_cast<std::ptrdiff_t>(q) * hid, g2i[q], hid);
-          for (int c = 0; c < hid; ++c) z1[c] *= back[c];
-        } else {
+        if (!transpose_w2)
           for (int c = 0; c < hid; ++c) z1[c] *= dot(g2i, hd.w2 + static_cast<std::ptrdiff_t>(c) * d, d);
-        }
+      }
+      if (transpose_w2) {
+        T* back = ws.back.data();
+        std::fill(back, back + static_cast<std::ptrdiff_t>(n) * hid, T(0));
+        rows_times(back, ws.rows_g2.data(), n, ws.w2t.data(), d, hid);
+        for (std::ptrdiff_t e = 0; e < static_cast<std::ptrdiff_t>(n) * hid; ++e) g1[e] *= back[e];
       }
     }
 
@@ -175,6 +176,7 @@ TTT_INLINE void run_head(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) {
       for (int i = 0; i < n; ++i) {
         const T* z = ws.zbar1.data() + static_cast<std::ptrdiff_t>(i) * hid;
         T* xb = ws.x2bar.data() + static_cast<std::ptrdiff_t>(i) * hid;
+#pragma omp simd
         for (int c = 0; c < hid; ++c) xb[c] = gelu(z[c]);
         ws.rows_x2bar[i] = xb;
       }

@@ -49,12 +49,6 @@ TTT_INLINE void row_times(T* __restrict z, const T* __restrict x, const T* __res
   for (int m = 0; m < din; ++m) axpy(z, w + static_cast<std::ptrdiff_t>(m) * dout, x[m], dout);
 }
 
-template <typename T>
-TTT_INLINE void transpose(T* __restrict dst, const T* __restrict src, int d) {
-  for (int r = 0; r < d; ++r)
-    for (int c = 0; c < d; ++c) dst[static_cast<std::ptrdiff_t>(c) * d + r] = src[static_cast<std::ptrdiff_t>(r) * d + c];
-}
-
 // Scratch for one worker, reused across heads and mini-batches.
 template <typename T>
 struct Work {
@@ -179,8 +173,8 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   inner_gradients(io, ws, w, b, t0, K, d);
   causal_attn(ws, K, d);
   dual_outputs(io, ws, ws.zbh.data(), w, b, lr, K, d);
-  transpose(ws.wt.data(), w, d);
-  transpose(ws.dwt.data(), io.dw, d);
+  transpose_blocked(ws.wt.data(), w, d, d);
+  transpose_blocked(ws.dwt.data(), io.dw, d, d);
 
   // out = Q + γ⊙LN(Z̄) + β  →  dQ, dγ, dβ, dZ̄.
   for (int i = 0; i < K; ++i) {
