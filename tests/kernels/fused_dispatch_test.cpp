@@ -1,6 +1,7 @@
 // The dispatch: under no-grad the TTT layers (and whole models) run the fused kernel by default and
 // give the reference path's outputs for both backbones, in one pass and in cached chunks; with autograd on
-// (training) they run the reference path.
+// (training) the inference kernels stay off (TTT-Linear then trains through the fused scan of
+// ttt_linear_train_test.cpp, TTT-MLP through the reference path).
 #include <gtest/gtest.h>
 
 #include "support/random_models.h"
