@@ -105,7 +105,10 @@ inline std::vector<std::uint8_t> zlib_inflate(const std::vector<std::uint8_t>& d
     const int type = in.bits(2);
     if (type == 0) {
       in.align_to_byte();
-      const int len = in.byte() | (in.byte() << 8);
+      // Two statements: the operands of | are unsequenced, and the compiler may read the high byte first (the
+      // sanitizer build did).
+      const int low = in.byte();
+      const int len = low | (in.byte() << 8);
       in.byte(), in.byte();  // one's complement of len
       for (int i = 0; i < len; ++i) out.push_back(in.byte());
     } else if (type == 1) {
