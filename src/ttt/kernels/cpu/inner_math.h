@@ -200,6 +200,29 @@ TTT_INLINE void accumulate(T* acc_w, T* acc_b, const T* const* x, const T* __res
     }
 }
 
+// tanh for float without a libm call, so gelu loops vectorise: tanh|x| = (1 − e)/(1 + e), e = exp(−2|x|),
+// exp by Cody–Waite range reduction (y = n·ln2 + r, |r| ≤ ln2/2) and a degree-6 Taylor polynomial for
+// e^r; 2^n assembled in the exponent bits. Absolute error ≈ 1e-7 (the kernels tests compare at 1e-4).
+// Written without float min/max and std::floor, which keep GCC from vectorising the loop unless -ffast-math:
+// |x| is clamped to 43.5 (tanh is ±1 in float long before) in the integer domain, where non-negative floats
+// order like their bit patterns (inf and NaN patterns are larger, so they clamp too), and floor is a
+// truncation (exact on [−125.5, 0.5]) corrected by one where it rounded up.
+TTT_INLINE float tanh_fast(float x) {
+  const std::int32_t a_bits = __builtin_bit_cast(std::int32_t, std::fabs(x));
+  const std::int32_t cap = __builtin_bit_cast(std::int32_t, 43.5f);
+  const float y = -2.0f * __builtin_bit_cast(float, a_bits < cap ? a_bits : cap);
+  const float v = y * 1.44269504088896341f + 0.5f;
+  const float t = static_cast<float>(static_cast<std::int32_t>(v));
+  const float n = t - static_cast<float>(t > v);  // floor(v)
+  const float r = (y - n * 0.693359375f) + n * 2.12194440e-4f;
+  const float p =
+      1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
+  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
+  const float e = p * __builtin_bit_cast(float, bits);
+  return std::copysign((1.0f - e) / (1.0f + e), x);
+}
+TTT_INLINE double tanh_fast(double x) { return std::tanh(x); }  // float64 is for tests: exact libm
+
 enum class Isa { Generic, Avx2, Avx512 };
 
 // The widest instruction set this CPU supports among those the kernels are compiled for (detected once).

@@ -19,22 +19,6 @@ namespace {
 
 using namespace detail;
 
-// tanh for float without a libm call, so gelu loops vectorise: tanh|x| = (1 − e)/(1 + e), e = exp(−2|x|),
-// exp by Cody–Waite range reduction (y = n·ln2 + r, |r| ≤ ln2/2) and a degree-6 Taylor polynomial for
-// e^r; 2^n assembled in the exponent bits. Absolute error < 1e-7 (the kernels tests compare at 1e-4).
-TTT_INLINE float tanh_fast(float x) {
-  const float a = std::fabs(x);
-  const float y = std::max(-2.0f * a, -87.0f);  // not std::fmax: a libm call stops vectorisation
-  const float n = std::floor(y * 1.44269504088896341f + 0.5f);
-  const float r = (y - n * 0.693359375f) + n * 2.12194440e-4f;
-  const float p =
-      1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
-  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
-  const float scale = __builtin_bit_cast(float, bits);  // not memcpy: a store/load through memory blocks vectorisation
-  const float e = p * scale;
-  return std::copysign((1.0f - e) / (1.0f + e), x);
-}
-TTT_INLINE double tanh_fast(double x) { return std::tanh(x); }  // float64 is for tests: exact libm
 
 template <typename T>
 TTT_INLINE T gelu(T x) {
