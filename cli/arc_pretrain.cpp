@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,7 @@ struct PretrainFlags {
   int holdout_arc = 60, eval_per_family = 2, keep = 2, threads = 0, nproc = 0;
   std::int64_t eval_every = 0, save_every = 0;
   std::uint64_t seed = 0;
+  std::optional<std::uint64_t> split_seed;  // default: seed
   bool resume = false, json = false;
 };
 
@@ -79,13 +81,14 @@ int run_pretrain(const PretrainFlags& f) {
   auto families = seen_families(held_families);
   arc::ArcTaskSplit split;
   if (!f.arc_tasks.empty())
-    split = arc::split_arc_tasks(arc::load_tasks(f.arc_tasks), static_cast<std::size_t>(f.holdout_arc), 10, f.seed);
+    split = arc::split_arc_tasks(arc::load_tasks(f.arc_tasks), static_cast<std::size_t>(f.holdout_arc), 10,
+                                 f.split_seed.value_or(f.seed));
   const auto holdout = holdout_record(held_families, split.heldout, f.arc_tasks);
   const auto holdout_path = (fs::path(f.out) / "holdout.json").string();
   if (f.resume && fs::exists(holdout_path)) {
     const auto before = nlohmann::json::parse(read_file(holdout_path, "holdout record"), nullptr, false);
     TTT_CHECK(before == holdout, "[arc pretrain] --resume with a different held-out split than ", holdout_path,
-              " (same --arc-tasks, --holdout-arc, --holdout-families and --seed are needed)");
+              " (same --arc-tasks, --holdout-arc, --holdout-families and --seed / --split-seed are needed)");
   }
 
   train::RunSpec spec;
@@ -129,7 +132,7 @@ int run_pretrain(const PretrainFlags& f) {
   // Held-out instances of the seen families at the final sizes, cut to what fits the context.
   std::vector<arc::Task> eval_tasks;
   for (auto& t : arc::generated_eval_tasks(families, f.eval_per_family, f.min_side, f.max_side, f.min_demos,
-                                            f.max_demos, f.seed))
+                                            f.max_demos, f.split_seed.value_or(f.seed)))
     if (static_cast<std::int64_t>(arc::serialize_task_tokens(t, 0, true).ids.size()) <= f.context + 1)
       eval_tasks.push_back(std::move(t));
 
@@ -284,6 +287,9 @@ void register_arc_pretrain(CLI::App& arc) {
   cmd->add_option("--save-every", f->save_every, "Steps between checkpoints (0: at the end and on Ctrl-C)")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   cmd->add_option("--keep", f->keep, "Checkpoints kept")->capture_default_str()->check(CLI::Range(1, 1000));
   cmd->add_option("--seed", f->seed, "Initialisation, data and split seed")->capture_default_str();
+  cmd->add_option("--split-seed", f->split_seed,
+                  "Seed of the held-out ARC tasks and evaluation instances only (default: --seed), so a continuation "
+                  "run can draw fresh training windows with another --seed and keep the same held-out split");
   cmd->add_option("--threads", f->threads, "Intra-op threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_option("--nproc", f->nproc, "Launch N local data-parallel workers (c10d Gloo on loopback)")->check(CLI::Range(1, 256));
   cmd->add_flag("--resume", f->resume, "Continue the run in --out from its latest checkpoint");

@@ -59,6 +59,28 @@ TEST_F(ArcModelCli, PretrainWritesModelHoldoutLogAndRefusesAnotherSplitOnResume)
   EXPECT_TRUE(contains(r.output, "different held-out split")) << r.output;
 }
 
+// --split-seed fixes the held-out ARC tasks (and evaluation instances) apart from --seed, so a continuation run
+// can draw fresh windows and keep the split.
+TEST_F(ArcModelCli, SplitSeedKeepsTheHeldOutArcTasksWhateverTheSeed) {
+  const auto arc = path("split_arc_tasks");
+  const auto g = run_cli("arc generate --families recolor_all,flip_rows,transpose,flip_columns --per-family 3 "
+                         "--min-side 3 --max-side 4 --demos 2-2 --seed 9 --out " + arc);
+  ASSERT_EQ(g.exit_code, 0) << g.output;
+  auto held_out = [&](const std::string& name, const std::string& seeds) {
+    const auto out = path(name);
+    const auto r = run_cli("arc pretrain --out " + out + " --arc-tasks " + arc + " --holdout-arc 4 --size tiny "
+                           "--context 128 --steps 1 --batch 1 --max-side 3 --start-max-side 3 --eval-per-family 0 " +
+                           seeds);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return nlohmann::json::parse(slurp(fs::path(out) / "holdout.json"))["arc_tasks"];
+  };
+  const auto seed0 = held_out("split_s0", "--seed 0"), seed1 = held_out("split_s1", "--seed 1");
+  const auto seed1_split0 = held_out("split_s1_0", "--seed 1 --split-seed 0");
+  ASSERT_EQ(seed0.size(), 4u);
+  EXPECT_NE(seed0, seed1);  // one seed moves the split with it...
+  EXPECT_EQ(seed0, seed1_split0);  // ...unless --split-seed pins it
+}
+
 TEST_F(ArcModelCli, PretrainAlsoBuildsATttLinearBaseModel) {
   const auto out = path("linear");
   const auto r = run_cli("arc pretrain --out " + out + " --size tiny --layer-type linear --context 128 --steps 2 "
