@@ -313,7 +313,7 @@ void print(const BenchOptions& o, const nlohmann::json& r) {
 // atomically, together).
 void write_sweep_plots(const std::string& prefix, const std::vector<std::string>& layers,
                        const std::vector<nlohmann::json>& rows) {
-  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<std::string> names, svgs;
   for (const char* op : {"prefill", "decode"}) {
     std::vector<PlotSeries> series;
     for (const auto& l : layers) {
@@ -331,9 +331,10 @@ void write_sweep_plots(const std::string& prefix, const std::vector<std::string>
     po.x_label = std::string(op) == "decode" ? "context before the decoded token" : "context (tokens)";
     po.y_label = "tokens/s";
     po.log_x = true;
-    files.emplace_back(prefix + "-" + op + ".svg", render_line_plot_svg(series, po));
+    names.push_back(prefix + "-" + op + ".svg");
+    svgs.push_back(render_line_plot_svg(series, po));
   }
-  write_files_atomic({{files[0].first, files[0].second}, {files[1].first, files[1].second}});
+  write_files_atomic({{names[0], svgs[0]}, {names[1], svgs[1]}});
 }
 
 void run_sweep(const BenchOptions& o) {

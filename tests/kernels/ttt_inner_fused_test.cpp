@@ -135,7 +135,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{ops::InnerModel::MLP, 16, 8, 2, 29}, Case{ops::InnerModel::MLP, 32, 16, 1, 35},
                       Case{ops::InnerModel::MLP, 64, 16, 2, 19}, Case{ops::InnerModel::MLP, 96, 8, 1, 13},
                       // longer chunks than the layer sends to the TTT-MLP loops (it uses them up to 64 tokens)
-                      Case{ops::InnerModel::MLP, 24, 8, 2, 150}, Case{ops::InnerModel::MLP, 16, 16, 1, 77}),
+                      Case{ops::InnerModel::MLP, 24, 8, 2, 150}, Case{ops::InnerModel::MLP, 16, 16, 1, 77},
+                      // a mini-batch longer than the accumulation's 256-row tiling run
+                      Case{ops::InnerModel::Linear, 8, 300, 1, 310}),
     [](const ::testing::TestParamInfo<Case>& info) { return name(info.param); });
 
 // Mixing paths: a reference prefill that stops mid mini-batch, then fused decode steps on that state

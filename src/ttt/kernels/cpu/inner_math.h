@@ -166,21 +166,12 @@ TTT_INLINE void accumulate_tile(T* __restrict acc_w, const T* const* x, const T*
     for (int c = 0; c < C; ++c) acc_w[static_cast<std::ptrdiff_t>(m0 + r) * dout + c0 + c] = acc[r][c];
 }
 
-// acc_w += scale·Σ_j lr_j x_jᵀ G_j, acc_b += scale·Σ_j lr_j G_j. Register-tiled like rows_times for segments of up
-// to kMaxTiledSegment rows (every mini-batch size in use); longer ones take plain row updates.
+// acc_w += scale·Σ_j lr_j x_jᵀ G_j, acc_b += scale·Σ_j lr_j G_j. Register-tiled like rows_times, over runs of at
+// most kMaxTiledSegment rows (every mini-batch size in use is one run; longer segments are split).
 constexpr int kMaxTiledSegment = 256;
 template <typename T>
-TTT_INLINE void accumulate(T* acc_w, T* acc_b, const T* const* x, const T* __restrict grad, int n, int din, int dout,
-                           const T* lr, std::int64_t lr_stride, T scale) {
-  if (n > kMaxTiledSegment) {
-    for (int j = 0; j < n; ++j) {
-      const T a = scale * lr[j * lr_stride];
-      const T* gj = grad + static_cast<std::ptrdiff_t>(j) * dout;
-      axpy(acc_b, gj, a, dout);
-      for (int m = 0; m < din; ++m) axpy(acc_w + static_cast<std::ptrdiff_t>(m) * dout, gj, a * x[j][m], dout);
-    }
-    return;
-  }
+TTT_INLINE void accumulate_run(T* acc_w, T* acc_b, const T* const* x, const T* __restrict grad, int n, int din,
+                               int dout, const T* lr, std::int64_t lr_stride, T scale) {
   T a[kMaxTiledSegment];
   for (int j = 0; j < n; ++j) {
     a[j] = scale * lr[j * lr_stride];
@@ -198,6 +189,14 @@ TTT_INLINE void accumulate(T* acc_w, T* acc_b, const T* const* x, const T* __res
       for (int j = 0; j < n; ++j)
         for (int c = full_cols; c < dout; ++c) acc[c] += a[j] * x[j][m] * grad[static_cast<std::ptrdiff_t>(j) * dout + c];
     }
+}
+
+template <typename T>
+TTT_INLINE void accumulate(T* acc_w, T* acc_b, const T* const* x, const T* __restrict grad, int n, int din, int dout,
+                           const T* lr, std::int64_t lr_stride, T scale) {
+  for (int j0 = 0; j0 < n; j0 += kMaxTiledSegment)
+    accumulate_run(acc_w, acc_b, x + j0, grad + static_cast<std::ptrdiff_t>(j0) * dout,
+                   std::min(kMaxTiledSegment, n - j0), din, dout, lr + j0 * lr_stride, lr_stride, scale);
 }
 
 // tanh for float without a libm call, so gelu loops vectorise: tanh|x| = (1 − e)/(1 + e), e = exp(−2|x|),
