@@ -114,7 +114,7 @@ int run_eval(const EvalFlags& f) {
     if (!record) {
       TaskRecord r;
       auto start = std::chrono::steady_clock::now();
-      r.base = arc::attempts_of(arc::predict_with_model(model, nullptr, task, options));
+      r.base = arc::attempts_of(arc::predict_with_base_model(model, &adapters, task, options));
       r.base_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       nlohmann::json j = {{"task", task.id}, {"base", attempts_json(r.base)}, {"base_seconds", r.base_seconds}};
       if (!f.no_ttt) {

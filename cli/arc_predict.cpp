@@ -60,7 +60,7 @@ int run_predict(const PredictFlags& f) {
         // Demonstrations too long to train on: predict with the base model and say why.
         std::fprintf(stderr, "%s: test-time training skipped (%s); base model prediction\n",
                      printable(task.id).c_str(), e.what());
-        prediction = arc::predict_with_model(model, nullptr, task, options);
+        prediction = arc::predict_with_base_model(model, &adapters, task, options);
         mode = "base (ttt failed)";
       }
     }

@@ -237,6 +237,37 @@ TEST(ArcPipeline, AdaptersResetBetweenTasks) {
   EXPECT_EQ(fresh_b.report.steps, b_after_a.report.steps);
 }
 
+// `arc eval` predicts each task with the base model and then trains the adapters on it; an attached adapter
+// acts in every forward, so the next task's base prediction must not see the previous task's training.
+TEST(ArcPipeline, BaseModelPredictionIgnoresThePreviousTasksAdapter) {
+  auto model = grid_model(6);
+  SolveOptions o;
+  o.lora.rank = 4;
+  o.lora_seed = 3;
+  o.ttt.data.max_tasks = 6;
+  o.ttt.epochs = 2;
+  o.ttt.lr = 5e-2;  // far from B = 0, so a leftover adapter would move every log-probability
+  o.ttt.early_stopping = false;
+  o.predict.queries.max_queries = 3;
+  o.predict.decode.max_rows = o.predict.decode.max_cols = 4;
+  const Task a = recolor_task(20, 3, 3, 4), b = recolor_task(21, 3, 3, 7);
+  auto log_probs = [](const TaskPrediction& p) {
+    std::vector<double> out;
+    for (const auto& t : p.tests)
+      for (const auto& q : t.queries) out.push_back(q.log_prob);
+    return out;
+  };
+  const auto reference = log_probs(predict_with_model(model, nullptr, b, o));  // no adapters at all
+  ASSERT_FALSE(reference.empty());
+  models::LoraAdapters adapters;
+  adapters.attach(model, o.lora, o.lora_seed);
+  solve_with_ttt(model, adapters, a, o);
+  const auto leftover = log_probs(predict_with_model(model, nullptr, b, o));  // what arc eval used to do
+  EXPECT_NE(leftover, reference) << "the trained adapter should change the model, else this test proves nothing";
+  EXPECT_EQ(log_probs(predict_with_base_model(model, &adapters, b, o)), reference);
+  EXPECT_FALSE(adapters.merged());
+}
+
 TEST(ArcPipeline, BaseModelConfigsAndLoadingErrors) {
   for (const auto& size : arc_model_sizes())
     for (const char* type : {"attention", "linear"}) {

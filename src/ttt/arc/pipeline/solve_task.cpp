@@ -30,6 +30,13 @@ TaskPrediction predict_with_model(models::CausalLM& model, models::LoraAdapters*
   return result;
 }
 
+TaskPrediction predict_with_base_model(models::CausalLM& model, models::LoraAdapters* adapters, const Task& task,
+                                       const SolveOptions& options) {
+  if (!adapters || !adapters->attached()) return predict_with_model(model, nullptr, task, options);
+  adapters->reset(options.lora_seed);
+  return predict_with_model(model, adapters, task, options);
+}
+
 TttOutcome solve_with_ttt(models::CausalLM& model, models::LoraAdapters& adapters, const Task& task,
                           const SolveOptions& options, const std::string& adapter_path) {
   TttOutcome out;

@@ -30,6 +30,13 @@ std::vector<Attempts> attempts_of(const TaskPrediction& prediction);
 TaskPrediction predict_with_model(models::CausalLM& model, models::LoraAdapters* adapters, const Task& task,
                                   const SolveOptions& options);
 
+// The base model's prediction: when `adapters` are attached to `model` (they hold the previous task's
+// training after solve_with_ttt, and an attached adapter acts in every forward), they are reset first
+// (B = 0, so merging them leaves each weight bit for bit as it was), so the result never depends on which
+// task was trained before. `adapters` may be null or detached.
+TaskPrediction predict_with_base_model(models::CausalLM& model, models::LoraAdapters* adapters, const Task& task,
+                                       const SolveOptions& options);
+
 struct TttOutcome {
   TaskTttReport report;
   TaskPrediction prediction;
