@@ -32,8 +32,7 @@ TaskPrediction predict_with_model(models::CausalLM& model, models::LoraAdapters*
 
 TaskPrediction predict_with_base_model(models::CausalLM& model, models::LoraAdapters* adapters, const Task& task,
                                        const SolveOptions& options) {
-  if (!adapters || !adapters->attached()) return predict_with_model(model, nullptr, task, options);
-  adapters->reset(options.lora_seed);
+  if (adapters && adapters->attached()) adapters->reset(options.lora_seed);
   return predict_with_model(model, adapters, task, options);
 }
 
