@@ -90,7 +90,8 @@ int run_eval(const EvalFlags& f) {
                                    {"lora_targets", f.model.targets}, {"lr", f.model.lr},
                                    {"epochs", f.model.epochs}, {"batch", f.model.batch},
                                    {"max_steps", f.model.max_steps}, {"max_examples", f.model.max_examples},
-                                   {"early_stopping", !f.model.no_early_stop}, {"max_queries", f.model.max_queries},
+                                   {"early_stopping", !f.model.no_early_stop}, {"refit", f.model.refit},
+                                   {"max_queries", f.model.max_queries},
                                    {"permutations", f.model.permutations}, {"seed", f.model.seed}};
   const auto settings_path = (fs::path(f.out) / "settings.json").string();
   if (fs::exists(settings_path)) {
@@ -126,6 +127,7 @@ int run_eval(const EvalFlags& f) {
           j["ttt_steps"] = outcome.report.steps;
           j["ttt_examples"] = outcome.report.examples;
           j["ttt_best_step"] = outcome.report.best_step;
+          j["ttt_refit_steps"] = outcome.report.refit_steps;
           j["ttt_initial_heldout_loss"] = outcome.report.initial_heldout_loss;
           j["ttt_best_heldout_loss"] = outcome.report.best_heldout_loss;
         } catch (const Error& e) {

@@ -28,6 +28,9 @@ void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt) {
     cmd->add_option("--max-steps", f.max_steps, "Cap on updates per task (0: none)")->capture_default_str()->check(CLI::Range(0, 1 << 30));
     cmd->add_option("--max-examples", f.max_examples, "TTT sequences per task (the spec's Nmax)")->capture_default_str()->check(CLI::Range(1, 100000));
     cmd->add_flag("--no-early-stop", f.no_early_stop, "Train on every demonstration, keep the last adapter");
+    cmd->add_flag("--refit", f.refit,
+                  "After early stopping, train a fresh adapter on every demonstration (the held-out one included) "
+                  "for the chosen share of its schedule, instead of keeping the early-stopped adapter");
   }
   cmd->add_option("--max-queries", f.max_queries, "Augmented queries decoded per test input (0: all)")->capture_default_str()->check(CLI::Range(0, 100000));
   cmd->add_option("--permutations", f.permutations, "Random demonstration orders per leave-one-out query")->capture_default_str()->check(CLI::Range(0, 100));
@@ -53,6 +56,7 @@ arc::SolveOptions solve_options(const ArcModelFlags& f) {
   o.ttt.warmup = f.warmup;
   o.ttt.max_steps = f.max_steps;
   o.ttt.early_stopping = !f.no_early_stop;
+  o.ttt.refit_on_all_demos = f.refit;
   o.ttt.seed = f.seed;
   o.ttt.data.max_tasks = static_cast<std::size_t>(f.max_examples);
   o.ttt.data.seed = f.seed;

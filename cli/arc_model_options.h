@@ -22,6 +22,7 @@ struct ArcModelFlags {
   std::int64_t rank = 16, epochs = 2, batch = 2, max_steps = 0, max_examples = 48;
   double alpha = 16, dropout = 0, lr = 1e-3, weight_decay = 0.01, warmup = 0.1;
   bool no_early_stop = false;
+  bool refit = false;
   std::size_t max_queries = 0, permutations = 2;
   std::uint64_t seed = 0;
   int threads = 0;

@@ -136,6 +136,9 @@ int run_pretrain(const PretrainFlags& f) {
     if (static_cast<std::int64_t>(arc::serialize_task_tokens(t, 0, true).ids.size()) <= f.context + 1)
       eval_tasks.push_back(std::move(t));
 
+  // The held-out ARC tasks, answer-scored next to the generated instances: the signal for real ARC rules.
+  const auto arc_eval_tasks = arc::arc_eval_tasks(split.heldout, static_cast<std::size_t>(f.context + 1));
+
   const auto config = arc::arc_model_config(f.size, f.layer_type, f.context);
   torch::manual_seed(f.seed);
   models::CausalLM model(config);
@@ -177,19 +180,34 @@ int run_pretrain(const PretrainFlags& f) {
     if (eval_tasks.empty()) return {};
     const auto s = arc::score_answers(m, eval_tasks);
     const double exact = static_cast<double>(s.exact) / static_cast<double>(s.tasks);
+    nlohmann::json fields = {{"heldout_exact", exact}, {"heldout_token_accuracy", s.token_accuracy},
+                             {"val_loss", s.mean_loss}};
+    arc::AnswerScoreSummary a;
+    if (!arc_eval_tasks.empty()) {
+      a = arc::score_answers(m, arc_eval_tasks);
+      fields["heldout_arc_inputs"] = a.tasks;
+      fields["heldout_arc_exact"] = static_cast<double>(a.exact) / static_cast<double>(a.tasks);
+      fields["heldout_arc_token_accuracy"] = a.token_accuracy;
+      fields["heldout_arc_loss"] = a.mean_loss;
+    }
     if (main_rank) {
-      if (f.json)
-        std::printf("%s\n", nlohmann::json({{"event", "eval"}, {"step", step}, {"heldout_exact", exact},
-                                            {"heldout_token_accuracy", s.token_accuracy}, {"val_loss", s.mean_loss}})
-                                .dump()
-                                .c_str());
-      else
+      if (f.json) {
+        auto row = fields;
+        row["event"] = "eval";
+        row["step"] = step;
+        std::printf("%s\n", row.dump().c_str());
+      } else {
         std::fprintf(stderr, "%sstep %lld: held-out instances of seen families: exact %zu/%zu (%.1f %%), answer "
                              "token accuracy %.1f %%, answer loss %.4f\n",
                      tty ? "\r\033[K" : "", static_cast<long long>(step), s.exact, s.tasks, 100 * exact,
                      100 * s.token_accuracy, s.mean_loss);
+        if (a.tasks > 0)
+          std::fprintf(stderr, "step %lld: held-out ARC test inputs: exact %zu/%zu, answer token accuracy %.1f %%, "
+                               "answer loss %.4f\n",
+                       static_cast<long long>(step), a.exact, a.tasks, 100 * a.token_accuracy, a.mean_loss);
+      }
     }
-    return {{"heldout_exact", exact}, {"heldout_token_accuracy", s.token_accuracy}, {"val_loss", s.mean_loss}};
+    return fields;
   };
   if (main_rank) {
     cb.on_step = [&](const train::StepReport& r) { print_train_step(r, f.json, tty); };

@@ -39,6 +39,8 @@ nlohmann::json report_json(const std::string& task_id, const arc::TaskTttReport&
           {"initial_heldout_loss", r.initial_heldout_loss},
           {"best_heldout_loss", r.best_heldout_loss},
           {"final_train_loss", r.final_train_loss},
+          {"refit_examples", r.refit_examples},
+          {"refit_steps", r.refit_steps},
           {"seconds", r.seconds},
           {"heldout_curve", curve}};
 }
@@ -96,7 +98,10 @@ int run_ttt(const TttFlags& f) {
                    printable(task.id).c_str(), report.examples, static_cast<long long>(report.steps),
                    report.early_stopping
                        ? str("held-out demo loss ", report.initial_heldout_loss, " → ", report.best_heldout_loss,
-                             " (kept step ", report.best_step, ")").c_str()
+                             " (kept step ", report.best_step,
+                             report.refit_steps > 0 ? str("; refit on every demonstration: ", report.refit_steps, " steps")
+                                                    : std::string(),
+                             ")").c_str()
                        : "no early stopping (fewer than 3 demonstrations)",
                    report.seconds);
     }

@@ -5,7 +5,8 @@
 #   (b) held-out instances of the seen families (1 per family; fractal_tile cannot draw at sides ≤ 6),
 #   (c) the 60 small-grid ARC-AGI-1 training tasks held out of pretraining (listed in the run's holdout.json).
 #
-#   bash scripts/experiment_arc.sh [BUILD] [OUT]   (env: MODEL, HOLDOUT=RUN/holdout.json, ARC_TASKS=DIR, JOBS=2)
+#   bash scripts/experiment_arc.sh [BUILD] [OUT]   (env: MODEL, HOLDOUT=RUN/holdout.json, ARC_TASKS=DIR, JOBS=2,
+#                                                   SETS="a b c", EVAL_FLAGS="extra arc eval flags, e.g. --no-refit")
 #
 # (c) needs the ARC training tasks (ARC_TASKS, default ../shared/arc-agi-1/data/training); they are copied to
 # OUT/c, never into the repository. Evaluations of a set run in parallel over JOBS processes (one thread each)
@@ -18,6 +19,8 @@ model=${MODEL:-models/arc-base}
 holdout=${HOLDOUT:-models/arc-base/holdout.json}
 arc_tasks=${ARC_TASKS:-../shared/arc-agi-1/data/training}
 jobs=${JOBS:-2}
+sets=${SETS:-a b c}
+read -r -a eval_flags <<< "${EVAL_FLAGS:-}"
 mkdir -p "$out"
 
 held="rotate_270,anti_transpose,mirror_down,swap_two_colors,scale_down,gravity_cells,crop_largest_object,outline_objects,extend_rays,keep_largest_object,count_colors,fill_from_seeds"
@@ -40,7 +43,7 @@ evaluate() {
     mkdir -p "$out/$set-part$j"
     for ((i = j; i < ${#files[@]}; i += jobs)); do cp -n "${files[$i]}" "$out/$set-part$j/"; done
     OMP_NUM_THREADS=1 "$ttt" arc eval --tasks "$out/$set-part$j" --model "$model" --out "$out/eval-$set-part$j" \
-      --threads 1 --json > "$out/eval-$set-part$j.json" 2> "$out/eval-$set-part$j.log" &
+      --threads 1 ${eval_flags[@]+"${eval_flags[@]}"} --json > "$out/eval-$set-part$j.json" 2> "$out/eval-$set-part$j.log" &
   done
   wait
   python3 - "$out" "$set" "$jobs" <<'PY'
@@ -57,4 +60,4 @@ print(json.dumps({"set": name, "tasks": n,
                   "seconds_per_task": mean("seconds_per_task")}))
 PY
 }
-for set in a b c; do evaluate "$set"; done | tee "$out/summary.jsonl"
+for set in $sets; do evaluate "$set"; done | tee "$out/summary.jsonl"

@@ -154,6 +154,33 @@ TEST(PretrainData, SplitHoldsOutSmallTasksByIdIndependentOfOrder) {
   EXPECT_THROW(split_arc_tasks(tasks, 21, 10, 1), Error);
 }
 
+TEST(PretrainData, ArcEvalTasksHaveOneQueryEachAndFitTheLimit) {
+  Task two_tests = grid_task("two", 4, 2, 5);  // 4 demonstrations, 1 test
+  two_tests.test.push_back(two_tests.train.front());
+  Task unknown = grid_task("unknown", 3, 1, 3);
+  unknown.test[0].output.reset();
+  const Task huge = grid_task("huge", 20, 3, 3);
+  const std::size_t one_demo = serialize_task_tokens(
+      [&] { Task t = two_tests; t.train.resize(1); t.test = {two_tests.test[0]}; return t; }(), 0, true).ids.size();
+  const std::size_t limit = one_demo + 10;  // room for one demonstration, not two
+  const auto out = arc_eval_tasks({two_tests, unknown, huge}, limit);
+  ASSERT_EQ(out.size(), 2u);  // both tests of "two"; "unknown" has no answer, "huge" cannot fit
+  EXPECT_EQ(out[0].id, "two/0");
+  EXPECT_EQ(out[1].id, "two/1");
+  for (std::size_t k = 0; k < 2; ++k) {
+    ASSERT_EQ(out[k].test.size(), 1u);
+    EXPECT_EQ(out[k].test[0].input, two_tests.test[k].input);
+    EXPECT_EQ(out[k].train.size(), 1u);
+    EXPECT_EQ(out[k].train[0].input, two_tests.train[0].input);  // the last demonstrations go first
+    EXPECT_LE(serialize_task_tokens(out[k], 0, true).ids.size(), limit);
+  }
+  // With room for everything, nothing is dropped and a one-test task keeps its id.
+  const auto roomy = arc_eval_tasks({grid_task("one", 3, 4, 3)}, 100000);
+  ASSERT_EQ(roomy.size(), 1u);
+  EXPECT_EQ(roomy[0].id, "one");
+  EXPECT_EQ(roomy[0].train.size(), 2u);
+}
+
 TEST(PretrainData, HeldOutInstancesAreDeterministicAndDistinctFromTraining) {
   const auto families = families_except(default_holdout_families());
   const auto a = generated_eval_tasks(families, 2, 3, 6, 2, 4, 0);

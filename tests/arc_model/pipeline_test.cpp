@@ -179,18 +179,34 @@ TEST(ArcPipeline, TeacherForcedExactMatchEqualsGreedyDecoding) {
   EXPECT_GE(wrong_seen, 1u);
 }
 
-TEST(ArcPipeline, EarlyStoppingKeepsTheBestAdapterOnTheHeldOutDemonstration) {
-  auto model = grid_model(4);
-  const Task task = recolor_task(9, 4, 3, 5);
+namespace {
+
+// Per-update validation with a learning rate large enough that some updates hurt the held-out loss.
+TaskTttOptions overshooting_ttt(bool refit) {
+  TaskTttOptions o;
+  o.data.max_tasks = 12;
+  o.epochs = 2;
+  o.lr = 0.5;
+  o.eval_every = 1;
+  o.refit_on_all_demos = refit;
+  return o;
+}
+
+models::LoraAdapters rank4_adapters(models::CausalLM& model) {
   models::LoraAdapters adapters;
   nn::LoraConfig lora;
   lora.rank = 4;
   adapters.attach(model, lora, 0);
-  TaskTttOptions o;
-  o.data.max_tasks = 12;
-  o.epochs = 2;
-  o.lr = 0.5;  // large enough that some updates hurt the held-out loss
-  o.eval_every = 1;
+  return adapters;
+}
+
+}  // namespace
+
+TEST(ArcPipeline, EarlyStoppingKeepsTheBestAdapterOnTheHeldOutDemonstration) {
+  auto model = grid_model(4);
+  const Task task = recolor_task(9, 4, 3, 5);
+  auto adapters = rank4_adapters(model);
+  const auto o = overshooting_ttt(false);
   const auto report = test_time_train(model, adapters, task, o);
   ASSERT_TRUE(report.early_stopping);
   ASSERT_GE(report.heldout_curve.size(), 3u);
@@ -208,6 +224,85 @@ TEST(ArcPipeline, EarlyStoppingKeepsTheBestAdapterOnTheHeldOutDemonstration) {
   // The held-out demonstration never appears as a training query: with only 3 left, the TTT data comes
   // from them.
   EXPECT_LE(report.examples, 12u);
+}
+
+TEST(ArcPipeline, RefitLengthScalesTheChosenShareOfTheSchedule) {
+  EXPECT_EQ(refit_length(0, 10, 14), 0);    // nothing helped: keep the base model
+  EXPECT_EQ(refit_length(10, 10, 14), 14);  // the last adapter was best: the whole refit schedule
+  EXPECT_EQ(refit_length(5, 10, 14), 7);
+  EXPECT_EQ(refit_length(1, 10, 4), 1);     // at least one update once any helped (0.4 rounds to 0)
+  EXPECT_EQ(refit_length(3, 12, 8), 2);
+  TaskTttOptions o;
+  o.batch = 2;
+  o.epochs = 3;
+  EXPECT_EQ(schedule_length(7, o), 12);  // ceil(7 / 2) × 3
+  o.max_steps = 5;
+  EXPECT_EQ(schedule_length(7, o), 5);
+}
+
+// When the early-stopped run's best adapter is its last, the refit is the whole recipe on every
+// demonstration: exactly what training without early stopping gives.
+TEST(ArcPipeline, RefitOnEveryDemonstrationEqualsTrainingWithoutEarlyStoppingWhenTheLastStepWasBest) {
+  auto model = grid_model(6);
+  const Task task = recolor_task(12, 4, 3, 7);
+  models::LoraAdapters adapters;
+  nn::LoraConfig lora;
+  lora.rank = 4;
+  adapters.attach(model, lora, 0);
+  TaskTttOptions o;
+  // Leave-one-out tasks only: 3 for the fit (3 demonstrations left), 4 for the refit.
+  o.data.augmenters.clear();
+  o.data.permuted_copies = false;
+  o.data.fill_with_leave_two_out = false;
+  o.epochs = 3;
+  o.batch = 1;
+  o.lr = 3e-3;  // small: the held-out loss keeps falling
+  o.eval_every = 1;
+  o.refit_on_all_demos = true;
+  const auto refit = test_time_train(model, adapters, task, o);
+  ASSERT_TRUE(refit.early_stopping);
+  ASSERT_EQ(refit.best_step, refit.heldout_curve.back().first) << "the setting should make the last step best";
+  EXPECT_GT(refit.refit_examples, refit.examples);  // the held-out demonstration's leave-one-out tasks are back
+  std::vector<torch::Tensor> refit_state;
+  for (auto& p : adapters.parameters()) refit_state.push_back(p.detach().clone());
+
+  adapters.reset(0);
+  TaskTttOptions plain = o;
+  plain.early_stopping = false;
+  const auto direct = test_time_train(model, adapters, task, plain);
+  EXPECT_EQ(refit.refit_steps, direct.steps);
+  EXPECT_EQ(refit.refit_examples, direct.examples);
+  const auto now = adapters.parameters();
+  for (std::size_t i = 0; i < now.size(); ++i) EXPECT_TRUE(torch::allclose(now[i], refit_state[i], 0, 1e-6)) << i;
+}
+
+// With a learning rate that overshoots, the refit stops at the chosen share of its schedule; when no
+// update helped at all, the fresh adapter (the base model) is what remains.
+TEST(ArcPipeline, RefitStopsAtTheChosenShareOrKeepsTheBaseModel) {
+  auto model = grid_model(4);
+  const Task task = recolor_task(9, 4, 3, 5);
+  auto adapters = rank4_adapters(model);
+  auto o = overshooting_ttt(true);
+  const auto r = test_time_train(model, adapters, task, o);
+  ASSERT_TRUE(r.early_stopping);
+  const std::int64_t fit_steps = r.heldout_curve.back().first;
+  EXPECT_EQ(r.steps, fit_steps + r.refit_steps);
+  EXPECT_EQ(r.refit_steps, refit_length(r.best_step, fit_steps,
+                                        schedule_length(static_cast<std::int64_t>(r.refit_examples), o)));
+
+  // A learning rate so large that the first update already hurts: B stays zero (the base model).
+  adapters.reset(0);
+  o.lr = 1e4;
+  const auto none = test_time_train(model, adapters, task, o);
+  ASSERT_EQ(none.best_step, 0);
+  EXPECT_EQ(none.refit_steps, 0);
+  std::size_t b_matrices = 0;
+  for (const auto& [name, value] : adapters.named_parameters())
+    if (name.size() > 6 && name.compare(name.size() - 6, 6, "lora_B") == 0) {
+      b_matrices += 1;
+      EXPECT_EQ(value.abs().max().item<float>(), 0.0f) << name;
+    }
+  EXPECT_GT(b_matrices, 0u);
 }
 
 TEST(ArcPipeline, AdaptersResetBetweenTasks) {

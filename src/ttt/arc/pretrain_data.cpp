@@ -46,8 +46,8 @@ const std::map<std::string, int>& tier_table() {
 
 std::size_t sequence_length(const Task& task) { return serialize_task_tokens(task, 0, true).ids.size(); }
 
-// Drops demonstrations (last first) until the task's training sequence fits `limit` tokens; nullopt when
-// even one demonstration is too many.
+}  // namespace
+
 std::optional<Task> fit_demonstrations(Task task, std::size_t limit) {
   while (true) {
     if (sequence_length(task) <= limit) return task;
@@ -56,7 +56,19 @@ std::optional<Task> fit_demonstrations(Task task, std::size_t limit) {
   }
 }
 
-}  // namespace
+std::vector<Task> arc_eval_tasks(const std::vector<Task>& tasks, std::size_t limit) {
+  std::vector<Task> out;
+  for (const auto& task : tasks) {
+    for (std::size_t i = 0; i < task.test.size(); ++i) {
+      if (!task.test[i].output) continue;
+      Task one = task;
+      one.test = {task.test[i]};
+      if (task.test.size() > 1) one.id = task.id + "/" + std::to_string(i);
+      if (auto fitted = fit_demonstrations(std::move(one), limit)) out.push_back(std::move(*fitted));
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> default_holdout_families() {
   return {"rotate_270",        "anti_transpose",      "mirror_down",    "swap_two_colors",

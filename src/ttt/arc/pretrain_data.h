@@ -16,6 +16,7 @@
 // sequence fits). The task then goes through a random spec augmenter (or none), a colour permutation and a
 // demonstration shuffle.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,15 @@ struct ArcTaskSplit {
 };
 ArcTaskSplit split_arc_tasks(std::vector<Task> tasks, std::size_t holdout, int max_side, std::uint64_t seed);
 bool all_grids_within(const Task& task, int max_side);
+
+// Drops demonstrations (last first) until the task's sequence (query: test 0) fits `limit` tokens;
+// nullopt when even one demonstration is too many.
+std::optional<Task> fit_demonstrations(Task task, std::size_t limit);
+
+// Real ARC tasks as answer-scoring material (the held-out ARC check during pretraining): one task per test
+// input with a known output (ids "<id>/<k>" when a task has several), demonstrations dropped until it fits
+// `limit` tokens; test inputs that cannot fit even with one demonstration are left out.
+std::vector<Task> arc_eval_tasks(const std::vector<Task>& tasks, std::size_t limit);
 
 // Held-out instances of seen families: `per_family` tasks of each family, drawn from a seed space disjoint
 // from PretrainWindows' (so never seen in training), with input sides in [min_side, max_side]. Families
