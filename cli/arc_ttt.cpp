@@ -99,8 +99,9 @@ int run_ttt(const TttFlags& f) {
                    report.early_stopping
                        ? str("held-out demo loss ", report.initial_heldout_loss, " → ", report.best_heldout_loss,
                              " (kept step ", report.best_step,
-                             report.refit_steps > 0 ? str("; refit on every demonstration: ", report.refit_steps, " steps")
-                                                    : std::string(),
+                             report.refit_steps > 0
+                                 ? str("; refit on every demonstration: ", report.refit_steps, " steps")
+                                 : std::string(),
                              ")").c_str()
                        : "no early stopping (fewer than 3 demonstrations)",
                    report.seconds);

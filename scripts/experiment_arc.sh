@@ -6,7 +6,7 @@
 #   (c) the 60 small-grid ARC-AGI-1 training tasks held out of pretraining (listed in the run's holdout.json).
 #
 #   bash scripts/experiment_arc.sh [BUILD] [OUT]   (env: MODEL, HOLDOUT=RUN/holdout.json, ARC_TASKS=DIR, JOBS=2,
-#                                                   SETS="a b c", EVAL_FLAGS="extra arc eval flags, e.g. --no-refit")
+#                                                   SETS="a b c", EVAL_FLAGS="extra arc eval flags, e.g. --refit")
 #
 # (c) needs the ARC training tasks (ARC_TASKS, default ../shared/arc-agi-1/data/training); they are copied to
 # OUT/c, never into the repository. Evaluations of a set run in parallel over JOBS processes (one thread each)

@@ -40,10 +40,6 @@ void restore(models::LoraAdapters& adapters, const std::vector<torch::Tensor>& s
   for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(saved[i]);
 }
 
-}  // namespace
-
-namespace {
-
 // The TTT data of `task` at the model's context; throws when not even one sequence fits.
 TttData task_ttt_data(const Task& task, const Task& source, const TaskTttOptions& options, std::int64_t context) {
   auto data_options = options.data;
@@ -62,11 +58,11 @@ struct TrainingRun {
 };
 
 // One pass of the recipe over `data`: AdamW on the adapters, cosine schedule over the recipe's full length
-// (epochs, capped by max_steps), stopped after `stop_after` updates when that is shorter. `after_update`
+// (schedule_length), stopped after `stop_after` updates when that is shorter (−1: never). `after_update`
 // runs after every update with the step count (validation).
 TrainingRun train_adapter(models::CausalLM& model, models::LoraAdapters& adapters, const TttData& data,
                           const TaskTttOptions& options, std::int64_t stop_after,
-                          const std::function<void(std::int64_t step, std::int64_t total)>& after_update) {
+                          const std::function<void(std::int64_t step)>& after_update) {
   const std::int64_t context = model->config().max_position_embeddings;
   const auto n = static_cast<std::int64_t>(data.tasks.size());
   const std::int64_t total = schedule_length(n, options);
@@ -109,7 +105,7 @@ TrainingRun train_adapter(models::CausalLM& model, models::LoraAdapters& adapter
       optimizer.step(schedule.lr(run.steps));
       run.steps += 1;
       if (after_update) {
-        after_update(run.steps, total);
+        after_update(run.steps);
         model->train();
         adapters.train(true);
       }
@@ -159,9 +155,11 @@ TaskTttReport test_time_train(models::CausalLM& model, models::LoraAdapters& ada
 
   const auto data = task_ttt_data(train_task, task, options, context);
   report.examples = data.tasks.size();
+  const std::int64_t fit_total = schedule_length(static_cast<std::int64_t>(data.tasks.size()), options);
   const std::int64_t per_epoch = (static_cast<std::int64_t>(data.tasks.size()) + options.batch - 1) / options.batch;
   const std::int64_t eval_every = options.eval_every > 0 ? options.eval_every : std::max<std::int64_t>(1, per_epoch / 4);
-  const auto fresh = snapshot(adapters);
+  const bool refit = heldout && options.refit_on_all_demos;
+  const auto fresh = refit ? snapshot(adapters) : std::vector<torch::Tensor>{};
 
   double best = std::numeric_limits<double>::infinity();
   std::vector<torch::Tensor> best_state;
@@ -177,10 +175,8 @@ TaskTttReport test_time_train(models::CausalLM& model, models::LoraAdapters& ada
     }
   };
   if (heldout) validate(0);
-  std::int64_t fit_total = 0;
-  const auto run = train_adapter(model, adapters, data, options, -1, [&](std::int64_t step, std::int64_t total) {
-    fit_total = total;
-    if (heldout && (step % eval_every == 0 || step == total)) validate(step);
+  const auto run = train_adapter(model, adapters, data, options, -1, [&](std::int64_t step) {
+    if (heldout && (step % eval_every == 0 || step == fit_total)) validate(step);
   });
   report.steps = run.steps;
   report.final_train_loss = run.final_train_loss;
@@ -190,12 +186,12 @@ TaskTttReport test_time_train(models::CausalLM& model, models::LoraAdapters& ada
     // Refit: the held-out demonstration chose how long to train; a fresh adapter now learns from every
     // demonstration (more leave-one-out tasks, the held-out rule instance included) for the same share of
     // its own schedule. When no update helped, the fresh adapter (B = 0: the base model) is kept.
-    if (options.refit_on_all_demos) {
+    if (refit) {
       restore(adapters, fresh);
       if (report.best_step > 0) {
         const auto all_data = task_ttt_data(task, task, options, context);
-        const auto refit_steps =
-            refit_length(report.best_step, fit_total, schedule_length(static_cast<std::int64_t>(all_data.tasks.size()), options));
+        const auto refit_total = schedule_length(static_cast<std::int64_t>(all_data.tasks.size()), options);
+        const auto refit_steps = refit_length(report.best_step, fit_total, refit_total);
         const auto refit = train_adapter(model, adapters, all_data, options, refit_steps, nullptr);
         report.refit_examples = all_data.tasks.size();
         report.refit_steps = refit.steps;

@@ -10,10 +10,11 @@
 // helped on a demonstration it never saw. With fewer demonstrations every one is needed for training and
 // the last adapter is kept.
 //
-// Refit (off by default; measured worse, docs/results.md): the held-out demonstration then goes back in. The early-stopped run only chose
-// how long to train (best step k of its T updates); a fresh adapter is trained on the TTT data of every
-// demonstration for the same share k/T of its own schedule, so no demonstration is lost to validation.
-// When k = 0 (no update helped) the fresh adapter, i.e. the base model, is kept.
+// Refit (off by default: measured worse, docs/results.md): the held-out demonstration then goes back in.
+// The early-stopped run only chose how long to train (best step k of its T updates); a fresh adapter is
+// trained on the TTT data of every demonstration for the same share k/T of its own schedule, so no
+// demonstration is lost to validation. When k = 0 (no update helped) the fresh adapter, i.e. the base
+// model, is kept.
 #include <cstdint>
 #include <vector>
 
