@@ -1,6 +1,9 @@
 #include "ttt/nn/ttt_layer.h"
 
+#include <tuple>
+
 #include "ttt/kernels/cpu/ttt_inner_fused.h"
+#include "ttt/kernels/cpu/ttt_layer_io.h"
 #include "ttt/kernels/dispatch.h"
 #include "ttt/kernels/ttt_linear_scan_autograd.h"
 #include "ttt/ops/norms.h"
@@ -65,28 +68,46 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   const auto batch = x.size(0), len = x.size(1);
   if (len == 0) return x;
 
+  // Inference on the fused kernels also fuses the element-wise work around the inner loop (conv, RoPE,
+  // post-norm, gate: kernels/cpu/ttt_layer_io); the libtorch ops below are their slow twin.
+  const bool fused_inference = !primal_ && kernels::use_fused_inner(options_.inner, x);
+  const kernels::cpu::RopeSpec rope{h, position, K, options_.rope_theta};
   torch::Tensor xq, xk;
   if (options_.share_qk) {
     auto xqk = lora_project(q_proj, q_lora, x);
     // conv_q and conv_k read the same input, so they share one history.
     const torch::Tensor past = cache ? cache->qk_conv_history : torch::Tensor();
-    xq = conv_q(xqk, past);
-    xk = conv_k(xqk, past);
+    if (fused_inference) {
+      std::tie(xq, xk) = kernels::cpu::conv_rope_qk(xqk.contiguous(), past, {conv_q->weight, conv_q->bias},
+                                                    {conv_k->weight, conv_k->bias}, rope);
+    } else {
+      xq = conv_q(xqk, past);
+      xk = conv_k(xqk, past);
+    }
     if (cache) cache->qk_conv_history = conv_q->next_history(past, xqk);
   } else {
     xq = lora_project(q_proj, q_lora, x);
     xk = lora_project(k_proj, k_lora, x);
+    if (fused_inference) {
+      xq = kernels::cpu::rope_rows(xq.contiguous(), rope);
+      xk = kernels::cpu::rope_rows(xk.contiguous(), rope);
+    }
   }
   auto xv = split_heads(lora_project(v_proj, v_lora, x), h);
-  auto in_batch_pos = torch::remainder(
-      torch::arange(position, position + len, torch::TensorOptions().dtype(torch::kLong).device(x.device())), K);
-  xq = ops::rope_interleaved(split_heads(xq, h), in_batch_pos, options_.rope_theta);
-  xk = ops::rope_interleaved(split_heads(xk, h), in_batch_pos, options_.rope_theta);
+  if (fused_inference) {
+    xq = split_heads(xq, h);
+    xk = split_heads(xk, h);
+  } else {
+    auto in_batch_pos = torch::remainder(
+        torch::arange(position, position + len, torch::TensorOptions().dtype(torch::kLong).device(x.device())), K);
+    xq = ops::rope_interleaved(split_heads(xq, h), in_batch_pos, options_.rope_theta);
+    xk = ops::rope_interleaved(split_heads(xk, h), in_batch_pos, options_.rope_theta);
+  }
 
   // ttt_lr_eta = base_lr · sigmoid(x·w_h + b_h) / d, per head and token: [B,H,T].
-  auto gate = torch::matmul(x, learnable_ttt_lr_weight.squeeze(1).transpose(0, 1));  // [B,T,H]
+  auto lr_logits = torch::matmul(x, learnable_ttt_lr_weight.squeeze(1).transpose(0, 1));  // [B,T,H]
   auto lr_eta = (options_.ttt_base_lr / static_cast<double>(d)) *
-                torch::sigmoid(gate.transpose(1, 2) + learnable_ttt_lr_bias.view({1, h, 1}));
+                torch::sigmoid(lr_logits.transpose(1, 2) + learnable_ttt_lr_bias.view({1, h, 1}));
   auto base_token_idx = 1.0 / torch::arange(1, K + 1, x.options());
   auto token_eta = torch::clamp_min(base_token_idx + learnable_token_idx.to(x.scalar_type()), 0.0);
 
@@ -97,12 +118,17 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
             ", the input ", shape_str(x), " has ", batch);
 
   torch::Tensor out;  // [B,T,C] inner-loop outputs XQ + LN(Z̄)
-  if (!primal_ && kernels::use_fused_inner(options_.inner, x)) {
-    // Inference: the fused kernel walks every mini-batch of the chunk per (sequence, head) in one pass.
+  if (fused_inference) {
+    // Inference: the fused kernel walks every mini-batch of the chunk per (sequence, head) in one pass; its
+    // fresh output takes the post-norm and gate in place.
     out = kernels::cpu::ttt_inner_chunk(options_.inner, state,
                                         {xq, xk, xv, lr_eta, token_eta, ttt_norm_weight, ttt_norm_bias, position, K})
               .view({batch, len, c});
-  } else if (!primal_ && options_.scan_checkpoint_group_size == 0 && kernels::use_fused_training(options_.inner, x) &&
+    const auto gate = options_.use_gate ? apply_linear(g_proj, x).contiguous() : torch::Tensor();
+    out = kernels::cpu::gated_post_norm(out, post_norm->weight, post_norm->bias, post_norm->options.eps(), gate);
+    return lora_project(o_proj, o_lora, out);
+  }
+  if (!primal_ && options_.scan_checkpoint_group_size == 0 && kernels::use_fused_training(options_.inner, x) &&
              position % K == 0 && len >= K && state.grad_sums.empty()) {
     // Training: whole mini-batches as one autograd node with a hand-written backward; a tail shorter than a
     // mini-batch (if any) continues on the reference path from the state the kernel ends in. It keeps one

@@ -222,6 +222,12 @@ TTT_INLINE float tanh_fast(float x) {
 }
 TTT_INLINE double tanh_fast(double x) { return std::tanh(x); }  // float64 is for tests: exact libm
 
+// gelu with the tanh approximation (ops::gelu_tanh), vectorisable through tanh_fast.
+template <typename T>
+TTT_INLINE T gelu(T x) {
+  return T(0.5) * x * (T(1) + tanh_fast(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)));
+}
+
 enum class Isa { Generic, Avx2, Avx512 };
 
 // The widest instruction set this CPU supports among those the kernels are compiled for (detected once).

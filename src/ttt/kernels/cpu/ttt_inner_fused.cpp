@@ -21,10 +21,6 @@ using namespace detail;
 
 
 template <typename T>
-TTT_INLINE T gelu(T x) {
-  return T(0.5) * x * (T(1) + tanh_fast(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)));
-}
-template <typename T>
 TTT_INLINE T gelu_grad(T x) {  // the reference's constants (ops::gelu_tanh_grad)
   const T t = tanh_fast(T(0.79788456) * x * (T(1) + T(0.044715) * x * x));
   return T(0.5) * x * ((T(1) - t * t) * (T(0.79788456) + T(0.1070322243) * x * x)) + T(0.5) * (T(1) + t);

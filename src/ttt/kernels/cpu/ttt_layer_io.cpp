@@ -1,0 +1,263 @@
+#include "ttt/kernels/cpu/ttt_layer_io.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "ttt/kernels/cpu/inner_math.h"
+#include "ttt/ops/rope.h"
+#include "ttt/ops/tensor_format.h"
+#include "ttt/util/error.h"
+
+namespace ttt::kernels::cpu {
+namespace {
+
+using namespace detail;
+
+// Row ranges of one kernel, compiled per ISA like the inner loop and chosen once at run time.
+template <typename Args, auto F>
+void range_generic(const Args& a, std::int64_t begin, std::int64_t end) { F(a, begin, end); }
+#ifdef TTT_HAVE_ISA_VARIANTS
+template <typename Args, auto F>
+TTT_TARGET_AVX2 void range_avx2(const Args& a, std::int64_t begin, std::int64_t end) { F(a, begin, end); }
+template <typename Args, auto F>
+TTT_TARGET_AVX512 void range_avx512(const Args& a, std::int64_t begin, std::int64_t end) { F(a, begin, end); }
+#endif
+
+template <typename Args, auto F>
+void parallel_rows(const Args& a, std::int64_t rows) {
+  using Fn = void (*)(const Args&, std::int64_t, std::int64_t);
+  Fn fn = &range_generic<Args, F>;
+#ifdef TTT_HAVE_ISA_VARIANTS
+  if (cpu_isa() == Isa::Avx512) fn = &range_avx512<Args, F>;
+  else if (cpu_isa() == Isa::Avx2) fn = &range_avx2<Args, F>;
+#endif
+  // Rows are C ≈ 1k floats: 16 of them are enough work to be worth a thread.
+  at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) { fn(a, begin, end); });
+}
+
+// cos/sin tables [K, d/2] for in-mini-batch positions 0..K−1, the same numbers ops::rope_interleaved uses.
+template <typename T>
+struct Rope {
+  torch::Tensor cos_t, sin_t;
+  const T *cos = nullptr, *sin = nullptr;
+  int heads = 1, half = 0, K = 1;
+  std::int64_t position = 0;
+  Rope(const RopeSpec& spec, std::int64_t channels, torch::ScalarType dtype) {
+    TTT_CHECK(spec.heads > 0 && channels % spec.heads == 0 && (channels / spec.heads) % 2 == 0,
+              "[ttt_layer_io] ", channels, " channels / ", spec.heads, " heads must give an even head dim");
+    TTT_CHECK(spec.mini_batch > 0 && spec.position >= 0, "[ttt_layer_io] mini-batch ", spec.mini_batch,
+              ", position ", spec.position);
+    const auto d = channels / spec.heads;
+    auto tables = ops::rope_tables(torch::arange(spec.mini_batch, torch::kLong), d, spec.theta, dtype);
+    cos_t = tables.cos.contiguous();
+    sin_t = tables.sin.contiguous();
+    cos = cos_t.data_ptr<T>();
+    sin = sin_t.data_ptr<T>();
+    heads = static_cast<int>(spec.heads);
+    half = static_cast<int>(d / 2);
+    K = static_cast<int>(spec.mini_batch);
+    position = spec.position;
+  }
+  // out = rope(in) for the row of chunk token t (in and out may not alias).
+  TTT_INLINE void rotate(T* __restrict out, const T* __restrict in, std::int64_t t) const {
+    const std::int64_t p = (position + t) % K;
+    const T* __restrict c = cos + p * half;
+    const T* __restrict s = sin + p * half;
+    for (int h = 0; h < heads; ++h) {
+      const T* a = in + static_cast<std::ptrdiff_t>(h) * 2 * half;
+      T* o = out + static_cast<std::ptrdiff_t>(h) * 2 * half;
+      for (int j = 0; j < half; ++j) {
+        const T even = a[2 * j], odd = a[2 * j + 1];
+        o[2 * j] = even * c[j] - odd * s[j];
+        o[2 * j + 1] = odd * c[j] + even * s[j];
+      }
+    }
+  }
+};
+
+template <typename T>
+struct ConvRopeArgs {
+  const T *x, *past;       // x [B,T,C]; past [B,k−1,C] or null (zeros)
+  const T *wq, *wk;        // [k, C]: tap j of every channel contiguous
+  const T *bq, *bk;        // [C]
+  T *out_q, *out_k;        // [B,T,C]
+  std::int64_t len, channels, taps;
+  const Rope<T>* rope;
+};
+
+template <typename T>
+TTT_INLINE void conv_rope_range(const ConvRopeArgs<T>& a, std::int64_t begin, std::int64_t end) {
+  const std::int64_t C = a.channels, k = a.taps;
+  std::vector<T> q(C), kk(C);
+  T* __restrict acc_q = q.data();
+  T* __restrict acc_k = kk.data();
+  for (std::int64_t row = begin; row < end; ++row) {
+    const std::int64_t b = row / a.len, t = row % a.len;
+    std::copy(a.bq, a.bq + C, acc_q);
+    std::copy(a.bk, a.bk + C, acc_k);
+    for (std::int64_t j = 0; j < k; ++j) {
+      const std::int64_t s = t - (k - 1) + j;  // the input row tap j reads
+      const T* __restrict src;
+      if (s >= 0) src = a.x + (b * a.len + s) * C;
+      else if (a.past) src = a.past + (b * (k - 1) + (k - 1 + s)) * C;
+      else continue;  // zero padding before the sequence start
+      const T* __restrict wq = a.wq + j * C;
+      const T* __restrict wk = a.wk + j * C;
+#pragma omp simd
+      for (std::int64_t c = 0; c < C; ++c) {
+        acc_q[c] += wq[c] * src[c];
+        acc_k[c] += wk[c] * src[c];
+      }
+    }
+    a.rope->rotate(a.out_q + row * C, acc_q, t);
+    a.rope->rotate(a.out_k + row * C, acc_k, t);
+  }
+}
+
+template <typename T>
+struct RopeArgs {
+  const T* x;
+  T* out;
+  std::int64_t len, channels;
+  const Rope<T>* rope;
+};
+
+template <typename T>
+TTT_INLINE void rope_range(const RopeArgs<T>& a, std::int64_t begin, std::int64_t end) {
+  for (std::int64_t row = begin; row < end; ++row)
+    a.rope->rotate(a.out + row * a.channels, a.x + row * a.channels, row % a.len);
+}
+
+template <typename T>
+struct NormArgs {
+  T* z;
+  const T *gate, *w, *b;  // gate may be null
+  std::int64_t channels;
+  T eps;
+};
+
+template <typename T>
+TTT_INLINE void gated_norm_range(const NormArgs<T>& a, std::int64_t begin, std::int64_t end) {
+  const std::int64_t C = a.channels;
+  for (std::int64_t row = begin; row < end; ++row) {
+    T* __restrict z = a.z + row * C;
+    T sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (std::int64_t c = 0; c < C; ++c) sum += z[c];
+    const T mu = sum / static_cast<T>(C);
+    T var = 0;
+#pragma omp simd reduction(+ : var)
+    for (std::int64_t c = 0; c < C; ++c) var += (z[c] - mu) * (z[c] - mu);
+    const T rstd = T(1) / std::sqrt(var / static_cast<T>(C) + a.eps);
+    const T* __restrict w = a.w;
+    const T* __restrict bias = a.b;
+    if (a.gate) {
+      const T* __restrict g = a.gate + row * C;
+#pragma omp simd
+      for (std::int64_t c = 0; c < C; ++c) z[c] = ((z[c] - mu) * rstd * w[c] + bias[c]) * gelu(g[c]);
+    } else {
+#pragma omp simd
+      for (std::int64_t c = 0; c < C; ++c) z[c] = (z[c] - mu) * rstd * w[c] + bias[c];
+    }
+  }
+}
+
+void check_rows(const torch::Tensor& x, const char* what) {
+  TTT_CHECK(x.dim() == 3 && x.is_contiguous() && x.device().is_cpu(), "[ttt_layer_io] ", what,
+            " must be a contiguous CPU [B,T,C] tensor, got ", shape_str(x));
+  TTT_CHECK(x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble, "[ttt_layer_io] ", what,
+            ": float32 or float64 only, got ", x.scalar_type());
+}
+
+torch::Tensor taps_by_channel(const DepthwiseConv& conv, std::int64_t channels, torch::ScalarType dtype) {
+  TTT_CHECK(conv.weight.dim() == 3 && conv.weight.size(0) == channels && conv.weight.size(1) == 1,
+            "[ttt_layer_io] conv weight ", shape_str(conv.weight), " does not fit ", channels, " channels");
+  TTT_CHECK(conv.bias.dim() == 1 && conv.bias.size(0) == channels, "[ttt_layer_io] conv bias ",
+            shape_str(conv.bias), " does not fit ", channels, " channels");
+  return conv.weight.select(1, 0).t().to(dtype).contiguous();  // [k, C]
+}
+
+template <typename T>
+std::pair<torch::Tensor, torch::Tensor> conv_rope_typed(const torch::Tensor& x, const torch::Tensor& past,
+                                                        const DepthwiseConv& conv_q, const DepthwiseConv& conv_k,
+                                                        const RopeSpec& spec) {
+  const auto B = x.size(0), L = x.size(1), C = x.size(2);
+  const auto dtype = x.scalar_type();
+  const auto wq = taps_by_channel(conv_q, C, dtype), wk = taps_by_channel(conv_k, C, dtype);
+  const auto k = wq.size(0);
+  TTT_CHECK(wk.size(0) == k, "[ttt_layer_io] conv_q has ", k, " taps, conv_k ", wk.size(0));
+  torch::Tensor hist;
+  if (past.defined()) {
+    TTT_CHECK(past.dim() == 3 && past.size(0) == B && past.size(1) == k - 1 && past.size(2) == C,
+              "[ttt_layer_io] conv history ", shape_str(past), " does not fit input ", shape_str(x), " and ", k,
+              " taps");
+    hist = past.to(dtype).contiguous();
+  }
+  const auto bq = conv_q.bias.to(dtype).contiguous(), bk = conv_k.bias.to(dtype).contiguous();
+  const Rope<T> rope(spec, C, dtype);
+  auto out_q = torch::empty_like(x), out_k = torch::empty_like(x);
+  ConvRopeArgs<T> args{x.data_ptr<T>(),     hist.defined() ? hist.data_ptr<T>() : nullptr,
+                       wq.data_ptr<T>(),    wk.data_ptr<T>(),
+                       bq.data_ptr<T>(),    bk.data_ptr<T>(),
+                       out_q.data_ptr<T>(), out_k.data_ptr<T>(),
+                       L,                   C,
+                       k,                   &rope};
+  parallel_rows<ConvRopeArgs<T>, &conv_rope_range<T>>(args, B * L);
+  return {out_q, out_k};
+}
+
+template <typename T>
+torch::Tensor rope_typed(const torch::Tensor& x, const RopeSpec& spec) {
+  const Rope<T> rope(spec, x.size(2), x.scalar_type());
+  auto out = torch::empty_like(x);
+  RopeArgs<T> args{x.data_ptr<T>(), out.data_ptr<T>(), x.size(1), x.size(2), &rope};
+  parallel_rows<RopeArgs<T>, &rope_range<T>>(args, x.size(0) * x.size(1));
+  return out;
+}
+
+template <typename T>
+void gated_norm_typed(torch::Tensor& z, const torch::Tensor& w, const torch::Tensor& b, double eps,
+                      const torch::Tensor& gate) {
+  NormArgs<T> args{z.data_ptr<T>(), gate.defined() ? gate.data_ptr<T>() : nullptr, w.data_ptr<T>(),
+                   b.data_ptr<T>(), z.size(2), static_cast<T>(eps)};
+  parallel_rows<NormArgs<T>, &gated_norm_range<T>>(args, z.size(0) * z.size(1));
+}
+
+}  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> conv_rope_qk(const torch::Tensor& x, const torch::Tensor& past,
+                                                     const DepthwiseConv& conv_q, const DepthwiseConv& conv_k,
+                                                     const RopeSpec& rope) {
+  check_rows(x, "conv_rope_qk input");
+  if (x.scalar_type() == torch::kDouble) return conv_rope_typed<double>(x, past, conv_q, conv_k, rope);
+  return conv_rope_typed<float>(x, past, conv_q, conv_k, rope);
+}
+
+torch::Tensor rope_rows(const torch::Tensor& x, const RopeSpec& rope) {
+  check_rows(x, "rope_rows input");
+  if (x.scalar_type() == torch::kDouble) return rope_typed<double>(x, rope);
+  return rope_typed<float>(x, rope);
+}
+
+torch::Tensor gated_post_norm(torch::Tensor z, const torch::Tensor& ln_weight, const torch::Tensor& ln_bias,
+                              double eps, const torch::Tensor& gate) {
+  check_rows(z, "gated_post_norm input");
+  const auto C = z.size(2);
+  const auto dtype = z.scalar_type();
+  TTT_CHECK(ln_weight.numel() == C && ln_bias.numel() == C, "[ttt_layer_io] post-norm weight ",
+            shape_str(ln_weight), " / bias ", shape_str(ln_bias), " do not fit ", shape_str(z));
+  torch::Tensor g;
+  if (gate.defined()) {
+    TTT_CHECK(gate.sizes() == z.sizes(), "[ttt_layer_io] gate ", shape_str(gate), " does not match ", shape_str(z));
+    g = gate.to(dtype).contiguous();
+  }
+  const auto w = ln_weight.to(dtype).contiguous(), b = ln_bias.to(dtype).contiguous();
+  if (dtype == torch::kDouble) gated_norm_typed<double>(z, w, b, eps, g);
+  else gated_norm_typed<float>(z, w, b, eps, g);
+  return z;
+}
+
+}  // namespace ttt::kernels::cpu
