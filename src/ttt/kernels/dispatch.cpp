@@ -20,11 +20,13 @@ Impl parse_impl(const std::string& name) {
 
 const char* impl_name(Impl impl) { return impl == Impl::Fused ? "fused" : "reference"; }
 
+bool use_fused_elementwise(const torch::Tensor& x) {
+  return impl() == Impl::Fused && !torch::GradMode::is_enabled() && x.device().is_cpu() &&
+         (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble);
+}
+
 bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x) {
-  if (impl() != Impl::Fused) return false;
-  if (torch::GradMode::is_enabled()) return false;
-  if (!x.device().is_cpu()) return false;
-  if (x.scalar_type() != torch::kFloat && x.scalar_type() != torch::kDouble) return false;
+  if (!use_fused_elementwise(x)) return false;
   // Both inner models, any chunk length: with the heads really spread over the threads the TTT-MLP loops beat
   // libtorch's batched GEMMs on the inner loop too (docs/results.md "Kernels"), so `model` no longer matters.
   (void)model;

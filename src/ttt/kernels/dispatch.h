@@ -23,6 +23,10 @@ const char* impl_name(Impl impl);
 // Fused, and autograd is off.
 bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x);
 
+// True when the process chose Fused, autograd is off and `x` is a float32/float64 CPU tensor: the element-wise
+// work of the blocks (norms, convolutions, gates: kernels/cpu/block_io, ttt_layer_io) then runs fused.
+bool use_fused_elementwise(const torch::Tensor& x);
+
 // True when gradients are being recorded, the process chose Fused, and `x` ([B,T,C]) is a float32/float64
 // CPU tensor of a TTT-Linear layer: whole mini-batches then run as kernels::ttt_linear_scan_trainable.
 bool use_fused_training(ops::InnerModel model, const torch::Tensor& x);

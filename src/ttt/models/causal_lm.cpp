@@ -2,6 +2,8 @@
 
 #include "ttt/models/layer_options.h"
 
+#include "ttt/kernels/cpu/block_io.h"
+#include "ttt/kernels/dispatch.h"
 #include "ttt/ops/tensor_format.h"
 #include "ttt/util/error.h"
 
@@ -14,10 +16,15 @@ PreConvImpl::PreConvImpl(std::int64_t hidden, std::int64_t kernel, double eps) {
 
 torch::Tensor PreConvImpl::forward(const torch::Tensor& h, torch::Tensor* history) {
   auto x = norm(h);
-  if (!history) return conv(x);
-  auto y = conv(x, *history);
-  *history = conv->next_history(*history, x);
-  return y;
+  const torch::Tensor past = history ? *history : torch::Tensor();
+  torch::Tensor out;
+  if (h.dim() == 3 && kernels::use_fused_elementwise(h)) {
+    out = kernels::cpu::add_causal_conv(h.contiguous(), x.contiguous(), past, conv->weight, conv->bias);
+  } else {
+    out = h + conv(x, past);
+  }
+  if (history) *history = conv->next_history(past, x);
+  return out;
 }
 
 
@@ -44,7 +51,7 @@ BlockImpl::BlockImpl(const ModelConfig& cfg) {
 torch::Tensor BlockImpl::forward(const torch::Tensor& h_in, std::int64_t position, nn::LayerCache* cache) {
   if (mixer) return h_in + mixer(norm(h_in), cache);
   auto h = h_in;
-  if (conv) h = h + conv(h, cache ? &cache->pre_conv_history : nullptr);
+  if (conv) h = conv(h, cache ? &cache->pre_conv_history : nullptr);
   auto x = seq_norm(h);
   h = h + (ttt ? ttt(x, position, cache) : attention(x, position, cache));
   return h + mlp(ffn_norm(h));

@@ -24,6 +24,7 @@ struct Cache {
 class PreConvImpl : public torch::nn::Module {
  public:
   PreConvImpl(std::int64_t hidden, std::int64_t kernel, double eps);
+  // h + conv(norm(h)), the block's pre-conv residual; `history` (if given) holds the last k−1 normed rows.
   torch::Tensor forward(const torch::Tensor& h, torch::Tensor* history);
   nn::RMSNorm norm{nullptr};
   nn::CausalConv conv{nullptr};

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "ttt/kernels/cpu/block_io.h"
+#include "ttt/kernels/dispatch.h"
 #include "ttt/ops/activations.h"
 #include "ttt/ops/norms.h"
 #include "ttt/ops/tensor_format.h"
@@ -13,7 +15,11 @@ RMSNormImpl::RMSNormImpl(std::int64_t dim, double eps) : eps_(eps) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
 
-torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) { return ops::rms_norm(x, weight, eps_); }
+torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
+  if (x.dim() == 3 && x.is_contiguous() && kernels::use_fused_elementwise(x))
+    return kernels::cpu::rms_norm_rows(x, weight, eps_);
+  return ops::rms_norm(x, weight, eps_);
+}
 
 void init_normal(torch::nn::Linear& linear, double std) {
   torch::NoGradGuard no_grad;
@@ -29,6 +35,12 @@ SwiGLUImpl::SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std, s
 }
 
 torch::Tensor SwiGLUImpl::forward(const torch::Tensor& x) {
+  if ((activation_ == "silu" || activation_ == "swish") && kernels::use_fused_elementwise(x)) {
+    // The gate projection's fresh output takes silu(gate)·up in place.
+    auto gate = lora_project(gate_proj, gate_lora, x).contiguous();
+    auto inner = kernels::cpu::silu_times(gate, lora_project(up_proj, up_lora, x).contiguous());
+    return lora_project(down_proj, down_lora, inner);
+  }
   auto inner = ops::activation(activation_, lora_project(gate_proj, gate_lora, x)) * lora_project(up_proj, up_lora, x);
   return lora_project(down_proj, down_lora, inner);
 }

@@ -1,12 +1,11 @@
 #include "ttt/kernels/cpu/ttt_layer_io.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "ttt/kernels/cpu/inner_math.h"
+#include "ttt/kernels/cpu/row_parallel.h"
 #include "ttt/ops/rope.h"
 #include "ttt/ops/tensor_format.h"
 #include "ttt/util/error.h"
@@ -16,28 +15,6 @@ namespace {
 
 using namespace detail;
 
-// Row ranges of one kernel, compiled per ISA like the inner loop and chosen once at run time.
-template <typename Args, auto F>
-void range_generic(const Args& a, std::int64_t begin, std::int64_t end) { F(a, begin, end); }
-#ifdef TTT_HAVE_ISA_VARIANTS
-template <typename Args, auto F>
-TTT_TARGET_AVX2 void range_avx2(const Args& a, std::int64_t begin, std::int64_t end) { F(a, begin, end); }
-template <typename Args, auto F>
-TTT_TARGET_AVX512 void range_avx512(const Args& a, std::int64_t begin, std::int64_t end) { F(a, begin, end); }
-#endif
-
-template <typename Args, auto F>
-void parallel_rows(const Args& a, std::int64_t rows) {
-  using Fn = void (*)(const Args&, std::int64_t, std::int64_t);
-  Fn fn = &range_generic<Args, F>;
-#ifdef TTT_HAVE_ISA_VARIANTS
-  if (cpu_isa() == Isa::Avx512) fn = &range_avx512<Args, F>;
-  else if (cpu_isa() == Isa::Avx2) fn = &range_avx2<Args, F>;
-#endif
-  // Rows are C ≈ 1k floats: 16 of them are enough work to be worth a thread.
-  at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) { fn(a, begin, end); });
-}
-
 // cos/sin tables [K, d/2] for in-mini-batch positions 0..K−1, the same numbers ops::rope_interleaved uses.
 template <typename T>
 struct Rope {
@@ -46,10 +23,10 @@ struct Rope {
   int heads = 1, half = 0, K = 1;
   std::int64_t position = 0;
   Rope(const RopeSpec& spec, std::int64_t channels, torch::ScalarType dtype) {
-    TTT_CHECK(spec.heads > 0 && channels % spec.heads == 0 && (channels / spec.heads) % 2 == 0,
-              "[ttt_layer_io] ", channels, " channels / ", spec.heads, " heads must give an even head dim");
-    TTT_CHECK(spec.mini_batch > 0 && spec.position >= 0, "[ttt_layer_io] mini-batch ", spec.mini_batch,
-              ", position ", spec.position);
+    TTT_CHECK(spec.heads > 0 && channels % spec.heads == 0 && (channels / spec.heads) % 2 == 0, "[ttt_layer_io] ",
+              channels, " channels / ", spec.heads, " heads must give an even head dim");
+    TTT_CHECK(spec.mini_batch > 0 && spec.position >= 0, "[ttt_layer_io] mini-batch ", spec.mini_batch, ", position ",
+              spec.position);
     const auto d = channels / spec.heads;
     auto tables = ops::rope_tables(torch::arange(spec.mini_batch, torch::kLong), d, spec.theta, dtype);
     cos_t = tables.cos.contiguous();
@@ -80,10 +57,10 @@ struct Rope {
 
 template <typename T>
 struct ConvRopeArgs {
-  const T *x, *past;       // x [B,T,C]; past [B,k−1,C] or null (zeros)
-  const T *wq, *wk;        // [k, C]: tap j of every channel contiguous
-  const T *bq, *bk;        // [C]
-  T *out_q, *out_k;        // [B,T,C]
+  const T *x, *past;  // x [B,T,C]; past [B,k−1,C] or null (zeros)
+  const T *wq, *wk;   // [k, C]: tap j of every channel contiguous
+  const T *bq, *bk;   // [C]
+  T *out_q, *out_k;   // [B,T,C]
   std::int64_t len, channels, taps;
   const Rope<T>* rope;
 };
@@ -98,20 +75,8 @@ TTT_INLINE void conv_rope_range(const ConvRopeArgs<T>& a, std::int64_t begin, st
     const std::int64_t b = row / a.len, t = row % a.len;
     std::copy(a.bq, a.bq + C, acc_q);
     std::copy(a.bk, a.bk + C, acc_k);
-    for (std::int64_t j = 0; j < k; ++j) {
-      const std::int64_t s = t - (k - 1) + j;  // the input row tap j reads
-      const T* __restrict src;
-      if (s >= 0) src = a.x + (b * a.len + s) * C;
-      else if (a.past) src = a.past + (b * (k - 1) + (k - 1 + s)) * C;
-      else continue;  // zero padding before the sequence start
-      const T* __restrict wq = a.wq + j * C;
-      const T* __restrict wk = a.wk + j * C;
-#pragma omp simd
-      for (std::int64_t c = 0; c < C; ++c) {
-        acc_q[c] += wq[c] * src[c];
-        acc_k[c] += wk[c] * src[c];
-      }
-    }
+    causal_conv_row(acc_q, a.x, a.past, a.wq, k, b, t, a.len, C);
+    causal_conv_row(acc_k, a.x, a.past, a.wk, k, b, t, a.len, C);
     a.rope->rotate(a.out_q + row * C, acc_q, t);
     a.rope->rotate(a.out_k + row * C, acc_k, t);
   }
@@ -165,28 +130,14 @@ TTT_INLINE void gated_norm_range(const NormArgs<T>& a, std::int64_t begin, std::
   }
 }
 
-void check_rows(const torch::Tensor& x, const char* what) {
-  TTT_CHECK(x.dim() == 3 && x.is_contiguous() && x.device().is_cpu(), "[ttt_layer_io] ", what,
-            " must be a contiguous CPU [B,T,C] tensor, got ", shape_str(x));
-  TTT_CHECK(x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble, "[ttt_layer_io] ", what,
-            ": float32 or float64 only, got ", x.scalar_type());
-}
-
-torch::Tensor taps_by_channel(const DepthwiseConv& conv, std::int64_t channels, torch::ScalarType dtype) {
-  TTT_CHECK(conv.weight.dim() == 3 && conv.weight.size(0) == channels && conv.weight.size(1) == 1,
-            "[ttt_layer_io] conv weight ", shape_str(conv.weight), " does not fit ", channels, " channels");
-  TTT_CHECK(conv.bias.dim() == 1 && conv.bias.size(0) == channels, "[ttt_layer_io] conv bias ",
-            shape_str(conv.bias), " does not fit ", channels, " channels");
-  return conv.weight.select(1, 0).t().to(dtype).contiguous();  // [k, C]
-}
-
 template <typename T>
 std::pair<torch::Tensor, torch::Tensor> conv_rope_typed(const torch::Tensor& x, const torch::Tensor& past,
                                                         const DepthwiseConv& conv_q, const DepthwiseConv& conv_k,
                                                         const RopeSpec& spec) {
   const auto B = x.size(0), L = x.size(1), C = x.size(2);
   const auto dtype = x.scalar_type();
-  const auto wq = taps_by_channel(conv_q, C, dtype), wk = taps_by_channel(conv_k, C, dtype);
+  const auto wq = taps_by_channel(conv_q.weight, conv_q.bias, C, dtype),
+             wk = taps_by_channel(conv_k.weight, conv_k.bias, C, dtype);
   const auto k = wq.size(0);
   TTT_CHECK(wk.size(0) == k, "[ttt_layer_io] conv_q has ", k, " taps, conv_k ", wk.size(0));
   torch::Tensor hist;
@@ -199,12 +150,18 @@ std::pair<torch::Tensor, torch::Tensor> conv_rope_typed(const torch::Tensor& x, 
   const auto bq = conv_q.bias.to(dtype).contiguous(), bk = conv_k.bias.to(dtype).contiguous();
   const Rope<T> rope(spec, C, dtype);
   auto out_q = torch::empty_like(x), out_k = torch::empty_like(x);
-  ConvRopeArgs<T> args{x.data_ptr<T>(),     hist.defined() ? hist.data_ptr<T>() : nullptr,
-                       wq.data_ptr<T>(),    wk.data_ptr<T>(),
-                       bq.data_ptr<T>(),    bk.data_ptr<T>(),
-                       out_q.data_ptr<T>(), out_k.data_ptr<T>(),
-                       L,                   C,
-                       k,                   &rope};
+  ConvRopeArgs<T> args{x.data_ptr<T>(),
+                       hist.defined() ? hist.data_ptr<T>() : nullptr,
+                       wq.data_ptr<T>(),
+                       wk.data_ptr<T>(),
+                       bq.data_ptr<T>(),
+                       bk.data_ptr<T>(),
+                       out_q.data_ptr<T>(),
+                       out_k.data_ptr<T>(),
+                       L,
+                       C,
+                       k,
+                       &rope};
   parallel_rows<ConvRopeArgs<T>, &conv_rope_range<T>>(args, B * L);
   return {out_q, out_k};
 }
@@ -221,8 +178,9 @@ torch::Tensor rope_typed(const torch::Tensor& x, const RopeSpec& spec) {
 template <typename T>
 void gated_norm_typed(torch::Tensor& z, const torch::Tensor& w, const torch::Tensor& b, double eps,
                       const torch::Tensor& gate) {
-  NormArgs<T> args{z.data_ptr<T>(), gate.defined() ? gate.data_ptr<T>() : nullptr, w.data_ptr<T>(),
-                   b.data_ptr<T>(), z.size(2), static_cast<T>(eps)};
+  NormArgs<T> args{z.data_ptr<T>(), gate.defined() ? gate.data_ptr<T>() : nullptr,
+                   w.data_ptr<T>(), b.data_ptr<T>(),
+                   z.size(2),       static_cast<T>(eps)};
   parallel_rows<NormArgs<T>, &gated_norm_range<T>>(args, z.size(0) * z.size(1));
 }
 
@@ -242,21 +200,23 @@ torch::Tensor rope_rows(const torch::Tensor& x, const RopeSpec& rope) {
   return rope_typed<float>(x, rope);
 }
 
-torch::Tensor gated_post_norm(torch::Tensor z, const torch::Tensor& ln_weight, const torch::Tensor& ln_bias,
-                              double eps, const torch::Tensor& gate) {
+torch::Tensor gated_post_norm(torch::Tensor z, const torch::Tensor& ln_weight, const torch::Tensor& ln_bias, double eps,
+                              const torch::Tensor& gate) {
   check_rows(z, "gated_post_norm input");
   const auto C = z.size(2);
   const auto dtype = z.scalar_type();
-  TTT_CHECK(ln_weight.numel() == C && ln_bias.numel() == C, "[ttt_layer_io] post-norm weight ",
-            shape_str(ln_weight), " / bias ", shape_str(ln_bias), " do not fit ", shape_str(z));
+  TTT_CHECK(ln_weight.numel() == C && ln_bias.numel() == C, "[ttt_layer_io] post-norm weight ", shape_str(ln_weight),
+            " / bias ", shape_str(ln_bias), " do not fit ", shape_str(z));
   torch::Tensor g;
   if (gate.defined()) {
     TTT_CHECK(gate.sizes() == z.sizes(), "[ttt_layer_io] gate ", shape_str(gate), " does not match ", shape_str(z));
     g = gate.to(dtype).contiguous();
   }
   const auto w = ln_weight.to(dtype).contiguous(), b = ln_bias.to(dtype).contiguous();
-  if (dtype == torch::kDouble) gated_norm_typed<double>(z, w, b, eps, g);
-  else gated_norm_typed<float>(z, w, b, eps, g);
+  if (dtype == torch::kDouble)
+    gated_norm_typed<double>(z, w, b, eps, g);
+  else
+    gated_norm_typed<float>(z, w, b, eps, g);
   return z;
 }
 

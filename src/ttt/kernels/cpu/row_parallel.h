@@ -1,0 +1,81 @@
+#pragma once
+// Row-wise kernels over [B,T,C] tensors (ttt_layer_io.cpp, block_io.cpp): a kernel is a template
+// `F(args, begin_row, end_row)`, always inlined into one clone per ISA (AVX-512, AVX2+FMA, generic) that is
+// chosen once at run time like the inner loop's, and split over libtorch's OpenMP pool by rows.
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <cstdint>
+
+#include "ttt/kernels/cpu/inner_math.h"
+#include "ttt/ops/tensor_format.h"
+#include "ttt/util/error.h"
+
+namespace ttt::kernels::cpu::detail {
+
+template <typename Args, auto F>
+void rows_generic(const Args& a, std::int64_t begin, std::int64_t end) {
+  F(a, begin, end);
+}
+#ifdef TTT_HAVE_ISA_VARIANTS
+template <typename Args, auto F>
+TTT_TARGET_AVX2 void rows_avx2(const Args& a, std::int64_t begin, std::int64_t end) {
+  F(a, begin, end);
+}
+template <typename Args, auto F>
+TTT_TARGET_AVX512 void rows_avx512(const Args& a, std::int64_t begin, std::int64_t end) {
+  F(a, begin, end);
+}
+#endif
+
+template <typename Args, auto F>
+void parallel_rows(const Args& a, std::int64_t rows) {
+  using Fn = void (*)(const Args&, std::int64_t, std::int64_t);
+  Fn fn = &rows_generic<Args, F>;
+#ifdef TTT_HAVE_ISA_VARIANTS
+  if (cpu_isa() == Isa::Avx512)
+    fn = &rows_avx512<Args, F>;
+  else if (cpu_isa() == Isa::Avx2)
+    fn = &rows_avx2<Args, F>;
+#endif
+  // Rows are C ≈ 1k floats: 16 of them are enough work to be worth a thread.
+  at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) { fn(a, begin, end); });
+}
+
+inline void check_rows(const torch::Tensor& x, const char* what) {
+  TTT_CHECK(x.dim() == 3 && x.is_contiguous() && x.device().is_cpu(), "[cpu_kernels] ", what,
+            " must be a contiguous CPU [B,T,C] tensor, got ", shape_str(x));
+  TTT_CHECK(x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble, "[cpu_kernels] ", what,
+            ": float32 or float64 only, got ", x.scalar_type());
+}
+
+inline torch::Tensor taps_by_channel(const torch::Tensor& weight, const torch::Tensor& bias, std::int64_t channels,
+                                     torch::ScalarType dtype) {
+  TTT_CHECK(weight.dim() == 3 && weight.size(0) == channels && weight.size(1) == 1, "[cpu_kernels] conv weight ",
+            shape_str(weight), " does not fit ", channels, " channels");
+  TTT_CHECK(bias.dim() == 1 && bias.size(0) == channels, "[cpu_kernels] conv bias ", shape_str(bias), " does not fit ",
+            channels, " channels");
+  return weight.select(1, 0).t().to(dtype).contiguous();  // [k, C]
+}
+
+// acc[c] += Σ_j w[j·C + c] · x_{t−(k−1)+j}[c]: one output row of a causal depthwise convolution with k taps
+// (weights [k, C]) of sequence b. Rows before the chunk come from `past` ([B, k−1, C]) or are zero without it.
+template <typename T>
+TTT_INLINE void causal_conv_row(T* __restrict acc, const T* x, const T* past, const T* w, std::int64_t taps,
+                                std::int64_t b, std::int64_t t, std::int64_t len, std::int64_t C) {
+  for (std::int64_t j = 0; j < taps; ++j) {
+    const std::int64_t s = t - (taps - 1) + j;  // the input row tap j reads
+    const T* __restrict src;
+    if (s >= 0)
+      src = x + (b * len + s) * C;
+    else if (past)
+      src = past + (b * (taps - 1) + (taps - 1 + s)) * C;
+    else
+      continue;  // zero padding before the sequence start
+    const T* __restrict wj = w + j * C;
+#pragma omp simd
+    for (std::int64_t c = 0; c < C; ++c) acc[c] += wj[c] * src[c];
+  }
+}
+
+}  // namespace ttt::kernels::cpu::detail
