@@ -2,6 +2,8 @@
 # The measurements behind docs/results.md "Kernels", in one run (about 15 minutes on 2 cores; run it on a
 # quiet machine — every figure is compared only with others of the same run):
 #   bash scripts/bench_full.sh BUILD OUT [TTT_PY]
+# QUICK=1 keeps only what the prefill/decode targets need (sgemm, membw, layer prefill ours and official, the 125m
+# model's prefill and decode: about 5 minutes). It
 # writes OUT/rows.jsonl (one `ttt bench --json` row per line, the official reference's rows too when
 # TTT_PY — ttt.py of test-time-training/ttt-lm-pytorch, fetched by you — is given and /usr/bin/python3 has
 # torch), OUT/sweep-prefill.svg and OUT/sweep-decode.svg.
@@ -33,6 +35,7 @@ bench --op membw --repeats 3
 for layer in ttt-linear ttt-mlp; do
   for impl in fused reference; do
     bench --op prefill --layer "$layer" --context 2048 --repeats 3 --impl "$impl"
+    [ -n "${QUICK:-}" ] && continue
     for n in 512 2048; do bench --op train_step --layer "$layer" --context "$n" --repeats 2 --impl "$impl"; done
   done
   if [ -n "$ttt_py" ]; then
@@ -40,6 +43,7 @@ for layer in ttt-linear ttt-mlp; do
     for op in prefill train_step; do
       for n in 512 2048; do
         [ "$op" = prefill ] && [ "$n" = 512 ] && continue
+        [ -n "${QUICK:-}" ] && [ "$op" = train_step ] && continue
         official as-installed --layer "$short" --op "$op" --context "$n" --repeats 2
         LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OPENBLAS_CORETYPE=SkylakeX GOMP_SPINCOUNT=1000 \
           official our-setup --layer "$short" --op "$op" --context "$n" --repeats 2
@@ -49,12 +53,12 @@ for layer in ttt-linear ttt-mlp; do
 done
 
 # The inner loop alone, fused vs reference.
-for layer in ttt-linear ttt-mlp; do
+[ -n "${QUICK:-}" ] || for layer in ttt-linear ttt-mlp; do
   for impl in fused reference; do bench --op inner --layer "$layer" --context 2048 --repeats 3 --impl "$impl"; done
 done
 
 # Four layers, prefill and decode, 1k … 32k, and the plot.
-"$ttt" bench --threads "$threads" --json --repeats 1 --decode-steps 16 --contexts 1024,2048,4096,8192,16384,32768 \
+[ -n "${QUICK:-}" ] || "$ttt" bench --threads "$threads" --json --repeats 1 --decode-steps 16 --contexts 1024,2048,4096,8192,16384,32768 \
   --plot "$out/sweep" | tee -a "$rows"
 
 # The whole 125m TTT-Linear model (Mamba backbone): prefill and decode.
