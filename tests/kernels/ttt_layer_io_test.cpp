@@ -88,6 +88,11 @@ TEST(TttLayerIo, RopeRowsMatchesRopeInterleaved) {
         const kernels::cpu::RopeSpec spec{heads, position, 16, 10000.0};
         const double tol = dtype == torch::kFloat ? 1e-6 : 1e-14;
         EXPECT_LE(max_diff(kernels::cpu::rope_rows(x, spec), slow_rope(x, spec)), tol) << d << " " << position;
+        // Tables kept by the caller give the same rotation as tables built from θ.
+        const auto tables = ops::rope_tables(torch::arange(16, torch::kLong), d, 10000.0, dtype);
+        auto with_tables = spec;
+        with_tables.tables = &tables;
+        EXPECT_TRUE(torch::equal(kernels::cpu::rope_rows(x, with_tables), kernels::cpu::rope_rows(x, spec)));
       }
 }
 
@@ -120,6 +125,10 @@ TEST(TttLayerIo, BadShapesAreClearErrors) {
   EXPECT_THROW(kernels::cpu::rope_rows(torch::randn({1, C, 5}).transpose(1, 2), spec),
                ttt::Error);
   EXPECT_THROW(kernels::cpu::rope_rows(torch::randn({1, 5, 30}), {4, 0, 16, 10000.0}), ttt::Error);  // odd d
+  const auto wrong_k = ops::rope_tables(torch::arange(8, torch::kLong), C / 2, 10000.0, torch::kFloat);
+  auto with_wrong_tables = spec;
+  with_wrong_tables.tables = &wrong_k;  // tables for K 8, spec says 16
+  EXPECT_THROW(kernels::cpu::rope_rows(x, with_wrong_tables), ttt::Error);
   EXPECT_THROW(kernels::cpu::gated_post_norm(x.clone(), torch::ones({C + 1}), torch::zeros({C + 1}), 1e-6, {}),
                ttt::Error);
   EXPECT_THROW(kernels::cpu::gated_post_norm(x.clone(), torch::ones({C}), torch::zeros({C}), 1e-6,

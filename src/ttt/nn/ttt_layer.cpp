@@ -71,7 +71,12 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   // Inference on the fused kernels also fuses the element-wise work around the inner loop (conv, RoPE,
   // post-norm, gate: kernels/cpu/ttt_layer_io); the libtorch ops below are their slow twin.
   const bool fused_inference = !primal_ && kernels::use_fused_inner(options_.inner, x);
-  const kernels::cpu::RopeSpec rope{h, position, K, options_.rope_theta};
+  kernels::cpu::RopeSpec rope{h, position, K, options_.rope_theta};
+  if (fused_inference) {
+    if (!rope_tables_.cos.defined() || rope_tables_.cos.scalar_type() != x.scalar_type())
+      rope_tables_ = ops::rope_tables(torch::arange(K, torch::kLong), d, options_.rope_theta, x.scalar_type());
+    rope.tables = &rope_tables_;
+  }
   torch::Tensor xq, xk;
   if (options_.share_qk) {
     auto xqk = lora_project(q_proj, q_lora, x);

@@ -6,6 +6,7 @@
 
 #include "ttt/nn/basic_layers.h"
 #include "ttt/nn/layer_cache.h"
+#include "ttt/ops/rope.h"
 #include "ttt/ops/ttt_inner.h"
 
 namespace ttt::nn {
@@ -63,6 +64,7 @@ class TTTLayerImpl : public torch::nn::Module {
                                       const torch::Tensor& token_eta, std::int64_t position) const;
   TTTLayerOptions options_;
   bool primal_ = false;
+  ops::RopeTables rope_tables_;  // in-mini-batch RoPE tables of the fused path, kept across calls (one dtype)
 };
 TORCH_MODULE(TTTLayer);
 

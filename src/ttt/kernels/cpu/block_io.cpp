@@ -133,9 +133,8 @@ torch::Tensor add_causal_conv(const torch::Tensor& h, const torch::Tensor& x, co
 torch::Tensor silu_times(torch::Tensor gate, const torch::Tensor& up) {
   TTT_CHECK(gate.is_contiguous() && up.is_contiguous() && gate.sizes() == up.sizes() && gate.dim() >= 1 &&
                 gate.scalar_type() == up.scalar_type() && gate.device().is_cpu(),
-            "[block_io] silu_times needs contiguous CPU tensors of one shape "
-            "and dtype, got ",
-            shape_str(gate), " ", shape_str(up));
+            "[block_io] silu_times needs contiguous CPU tensors of one shape and dtype, got ", shape_str(gate), " ",
+            shape_str(up));
   const auto width = gate.size(-1), rows = width == 0 ? 0 : gate.numel() / width;
   if (gate.scalar_type() == torch::kDouble) {
     parallel_rows<SiluArgs<double>, &silu_range<double>>({gate.data_ptr<double>(), up.data_ptr<double>(), width}, rows);

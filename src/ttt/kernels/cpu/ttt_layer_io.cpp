@@ -28,7 +28,13 @@ struct Rope {
     TTT_CHECK(spec.mini_batch > 0 && spec.position >= 0, "[ttt_layer_io] mini-batch ", spec.mini_batch, ", position ",
               spec.position);
     const auto d = channels / spec.heads;
-    auto tables = ops::rope_tables(torch::arange(spec.mini_batch, torch::kLong), d, spec.theta, dtype);
+    const auto tables = spec.tables ? *spec.tables
+                                    : ops::rope_tables(torch::arange(spec.mini_batch), d, spec.theta, dtype);
+    TTT_CHECK(tables.cos.dim() == 2 && tables.cos.size(0) == spec.mini_batch && tables.cos.size(1) == d / 2 &&
+                  tables.sin.sizes() == tables.cos.sizes() && tables.cos.scalar_type() == dtype &&
+                  tables.sin.scalar_type() == dtype,
+              "[ttt_layer_io] RoPE tables ", shape_str(tables.cos), " ", tables.cos.scalar_type(), " do not fit K ",
+              spec.mini_batch, ", head dim ", d, ", ", dtype);
     cos_t = tables.cos.contiguous();
     sin_t = tables.sin.contiguous();
     cos = cos_t.data_ptr<T>();

@@ -12,6 +12,8 @@
 
 #include <utility>
 
+#include "ttt/ops/rope.h"
+
 namespace ttt::kernels::cpu {
 
 struct RopeSpec {
@@ -19,6 +21,9 @@ struct RopeSpec {
   std::int64_t position = 0;     // absolute position of token 0
   std::int64_t mini_batch = 16;  // K
   double theta = 10000.0;
+  // The cos/sin tables of in-mini-batch positions 0..K−1 ([K, d/2], ops::rope_tables) when the caller keeps
+  // them across calls (the layer does: they only depend on K, d, θ and dtype); built from θ when null.
+  const ops::RopeTables* tables = nullptr;
 };
 
 struct DepthwiseConv {
