@@ -1,6 +1,7 @@
 // `ttt bench`: speed on this machine, as a contract (docs/results.md "Kernels"):
 //   --op sgemm|membw|prefill|decode|train_step   one measurement, one row (--json: one object per line)
 //   --op inner                                   the TTT inner loop alone (fused kernel vs ops/ reference)
+//   --op gemv                                    the weight reads of one decoded token (fused GEMV vs OpenBLAS)
 //   no --op                                      a sweep over contexts for all layers, as a table
 //   --length (the earlier interface)             the whole-model prefill/decode table, as before
 // Rows carry op, scope ("layer" | "model"), layer, impl, context, batch, d_model, heads, threads, seconds,
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "ttt/kernels/cpu/gemv.h"
 #include "ttt/kernels/cpu/ttt_inner_fused.h"
 #include "ttt/kernels/dispatch.h"
 #include "ttt/kernels/threading.h"
@@ -163,6 +165,47 @@ nlohmann::json measure_membw(const BenchOptions& o) {
   return r;
 }
 
+// The matrix-vector products of one decoded token of a TTT model (--preset, default 125m) alone, on weights of
+// its shapes: per block the TTT layer's q, v, gate and lr-gate rows, its o, SwiGLU's gate and up, its down;
+// then the head. Fused: kernels::cpu::gemv_many over each group that reads the same input, as decoding does;
+// reference: OpenBLAS through torch::mv, one call per matrix. gb_per_s = weight bytes ÷ seconds, next to
+// --op membw (read + write) it is the share of the memory roofline that decoding can reach.
+nlohmann::json measure_gemv(const BenchOptions& o) {
+  torch::NoGradGuard no_grad;
+  const auto c = models::preset(o.preset.empty() ? "125m" : o.preset, "linear", o.backbone);
+  const auto C = c.hidden_size, I = c.intermediate_size, H = c.num_attention_heads;
+  auto matrix = [](std::int64_t rows, std::int64_t cols) { return torch::full({rows, cols}, 0.01f); };
+  std::vector<std::vector<torch::Tensor>> groups;  // matrices that read the same input
+  double bytes = 0;
+  for (std::int64_t b = 0; b < c.num_hidden_layers; ++b) {
+    groups.push_back({matrix(C, C), matrix(C, C), matrix(C, C), matrix(H, C)});
+    groups.push_back({matrix(C, C)});
+    groups.push_back({matrix(I, C), matrix(I, C)});
+    groups.push_back({matrix(C, I)});
+  }
+  groups.push_back({matrix(c.vocab_size, C)});
+  for (const auto& g : groups)
+    for (const auto& m : g) bytes += m.numel() * 4.0;
+  auto x_c = torch::full({C}, 0.5f), x_i = torch::full({I}, 0.5f);
+  const bool fused = kernels::impl() == kernels::Impl::Fused;
+  auto token = [&] {
+    for (const auto& g : groups) {
+      const auto& x = g[0].size(1) == C ? x_c : x_i;
+      if (fused) {
+        kernels::cpu::gemv_many(g, x);
+      } else {
+        for (const auto& m : g) torch::mv(m, x);
+      }
+    }
+  };
+  token();  // warm-up
+  const double s = best_seconds(std::max(o.repeats, 3), token);
+  auto r = row(o, "gemv", "kernel", "ttt-linear", 1, s, 1, 2.0 * bytes / 4.0);
+  r["preset"] = o.preset.empty() ? "125m" : o.preset;
+  r["gb_per_s"] = bytes / s / 1e9;
+  return r;
+}
+
 // One sequence layer of the block (TTT or attention), built as in the model, with its cache.
 struct OneLayer {
   std::shared_ptr<torch::nn::Module> module;
@@ -192,8 +235,9 @@ OneLayer make_layer(const models::ModelConfig& c) {
 nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::string& layer, std::int64_t n) {
   if (op == "sgemm") return measure_sgemm(o);
   if (op == "membw") return measure_membw(o);
+  if (op == "gemv") return measure_gemv(o);
   TTT_CHECK(op == "prefill" || op == "decode" || op == "train_step" || op == "inner", "[bench] unknown --op '", op,
-            "' (known: sgemm, membw, prefill, decode, train_step, inner)");
+            "' (known: sgemm, membw, gemv, prefill, decode, train_step, inner)");
   const auto config = bench_config(o, layer);
   const bool model_scope = !o.preset.empty();
   const auto flops = flops_per_token(config, op, n, model_scope);
@@ -431,8 +475,8 @@ void register_bench(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   auto* cmd = app.add_subcommand(
       "bench", "Speed on this machine: one --op measurement, a sweep over contexts (no --op), or the model table (--length)");
-  cmd->add_option("--op", o->op, "sgemm | membw | prefill | decode | train_step | inner (omit for the sweep)")
-      ->check(CLI::IsMember({"sgemm", "membw", "prefill", "decode", "train_step", "inner"}));
+  cmd->add_option("--op", o->op, "sgemm | membw | gemv | prefill | decode | train_step | inner (omit for the sweep)")
+      ->check(CLI::IsMember({"sgemm", "membw", "gemv", "prefill", "decode", "train_step", "inner"}));
   cmd->add_option("--layer", o->layer, "ttt-linear | ttt-mlp | attention | mamba")->capture_default_str();
   cmd->add_option("--context", o->context, "Tokens of context N (decode: time per token after N)")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));

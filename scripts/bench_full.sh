@@ -64,4 +64,6 @@ done
 # The whole 125m TTT-Linear model (Mamba backbone): prefill and decode.
 bench --op prefill --preset 125m --backbone mamba --layer ttt-linear --context 2048 --repeats 1
 bench --op decode --preset 125m --backbone mamba --layer ttt-linear --context 64 --decode-steps 16
+# Its weight reads alone: the fused GEMV against OpenBLAS's.
+for impl in fused reference; do bench --op gemv --preset 125m --repeats 5 --impl "$impl"; done
 echo "== done $(date -u '+%F %T'), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"

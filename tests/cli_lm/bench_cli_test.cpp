@@ -65,6 +65,19 @@ TEST(BenchCli, AttentionAndMachineRates) {
   EXPECT_GT(json_lines(r.output).at(0)["gflop_per_s"].get<double>(), 0.1);
 }
 
+TEST(BenchCli, GemvRowsForBothImplementations) {
+  for (const char* impl : {"fused", "reference"}) {
+    auto r = run_cli_split(std::string("bench --op gemv --preset tiny --repeats 1 --json --impl ") + impl);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto row = json_lines(r.output).at(0);
+    EXPECT_EQ(row["op"], "gemv");
+    EXPECT_EQ(row["impl"], impl);
+    EXPECT_EQ(row["preset"], "tiny");
+    EXPECT_GT(row["gb_per_s"].get<double>(), 0.01);
+    EXPECT_GT(row["seconds"].get<double>(), 0);
+  }
+}
+
 TEST(BenchCli, BadRequestsFailClearly) {
   auto r = run_cli_split("bench --op prefill --layer nonsense --context 16 --json");
   EXPECT_NE(r.exit_code, 0);

@@ -36,9 +36,10 @@ SwiGLUImpl::SwiGLUImpl(std::int64_t dim, std::int64_t hidden, double init_std, s
 
 torch::Tensor SwiGLUImpl::forward(const torch::Tensor& x) {
   if ((activation_ == "silu" || activation_ == "swish") && kernels::use_fused_elementwise(x)) {
-    // The gate projection's fresh output takes silu(gate)·up in place.
-    auto gate = lora_project(gate_proj, gate_lora, x).contiguous();
-    auto inner = kernels::cpu::silu_times(gate, lora_project(up_proj, up_lora, x).contiguous());
+    // Both projections in one pass when decoding one token; the gate projection's fresh output takes
+    // silu(gate)·up in place.
+    auto projected = project_many({{&gate_proj, &gate_lora}, {&up_proj, &up_lora}}, x);
+    auto inner = kernels::cpu::silu_times(projected[0].contiguous(), projected[1].contiguous());
     return lora_project(down_proj, down_lora, inner);
   }
   auto inner = ops::activation(activation_, lora_project(gate_proj, gate_lora, x)) * lora_project(up_proj, up_lora, x);

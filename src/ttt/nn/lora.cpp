@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ttt/kernels/cpu/gemv.h"
+#include "ttt/kernels/dispatch.h"
 #include "ttt/ops/tensor_format.h"
 #include "ttt/util/error.h"
 
@@ -135,13 +137,57 @@ void LoraAdapter::unmerge() {
   merged_ = false;
 }
 
-torch::Tensor times_transposed(const torch::Tensor& x, const torch::Tensor& m) {
-  const bool one_row = x.dim() >= 1 && x.numel() == m.size(1) && x.size(-1) == m.size(1);
-  if (!one_row || torch::GradMode::is_enabled() || !x.device().is_cpu() || m.scalar_type() != x.scalar_type())
-    return torch::matmul(x, m.transpose(0, 1));
+namespace {
+
+bool is_one_row_of(const torch::Tensor& x, const torch::Tensor& m) {
+  return x.dim() >= 1 && m.dim() == 2 && x.numel() == m.size(1) && x.size(-1) == m.size(1);
+}
+
+// x's shape with the last dimension n.
+std::vector<std::int64_t> sizes_with_last(const torch::Tensor& x, std::int64_t n) {
   auto sizes = x.sizes().vec();
-  sizes.back() = m.size(0);
-  return torch::mv(m, x.reshape({-1})).view(sizes);
+  sizes.back() = n;
+  return sizes;
+}
+
+// The fused GEMV applies to one row under no-grad on the fused kernels, every matrix contiguous and of x's dtype.
+bool fused_gemv_applies(const torch::Tensor& x, const std::vector<torch::Tensor>& matrices) {
+  if (!kernels::use_fused_elementwise(x)) return false;
+  return std::all_of(matrices.begin(), matrices.end(), [&](const torch::Tensor& m) {
+    return is_one_row_of(x, m) && m.is_contiguous() && m.device().is_cpu() && m.scalar_type() == x.scalar_type();
+  });
+}
+
+}  // namespace
+
+torch::Tensor times_transposed(const torch::Tensor& x, const torch::Tensor& m) {
+  if (!is_one_row_of(x, m) || torch::GradMode::is_enabled() || !x.device().is_cpu() ||
+      m.scalar_type() != x.scalar_type())
+    return torch::matmul(x, m.transpose(0, 1));
+  const auto row = x.reshape({-1}).contiguous();
+  if (fused_gemv_applies(x, {m})) return kernels::cpu::gemv(m, row).view(sizes_with_last(x, m.size(0)));
+  return torch::mv(m, row).view(sizes_with_last(x, m.size(0)));
+}
+
+std::vector<torch::Tensor> project_many(const std::vector<Projection>& projections, const torch::Tensor& x,
+                                        const std::vector<torch::Tensor>& extra) {
+  std::vector<torch::Tensor> matrices;
+  bool one_pass = true;
+  for (const auto& p : projections) {
+    const auto& adapter = *p.adapter;
+    one_pass = one_pass && !(*p.linear)->bias.defined() && (!adapter || adapter->merged());
+    matrices.push_back((*p.linear)->weight);
+  }
+  matrices.insert(matrices.end(), extra.begin(), extra.end());
+  std::vector<torch::Tensor> out;
+  if (one_pass && fused_gemv_applies(x, matrices)) {
+    out = kernels::cpu::gemv_many(matrices, x.reshape({-1}).contiguous());
+    for (auto& y : out) y = y.view(sizes_with_last(x, y.size(0)));
+    return out;
+  }
+  for (const auto& p : projections) out.push_back(lora_project(*p.linear, *p.adapter, x));
+  for (const auto& m : extra) out.push_back(times_transposed(x, m));
+  return out;
 }
 
 torch::Tensor apply_linear(torch::nn::Linear& linear, const torch::Tensor& x) {

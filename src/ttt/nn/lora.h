@@ -82,12 +82,25 @@ using LoraAdapterPtr = std::shared_ptr<LoraAdapter>;
 torch::Tensor apply_linear(torch::nn::Linear& linear, const torch::Tensor& x);
 
 // y = x·Mᵀ for a [out, in] matrix M (an untied head's or a tied embedding's weight), GEMV for one row under
-// no-grad like apply_linear.
+// no-grad like apply_linear: kernels::cpu::gemv on the fused kernels, else OpenBLAS's through torch::mv.
 torch::Tensor times_transposed(const torch::Tensor& x, const torch::Tensor& m);
 
 // apply_linear(linear, x), plus adapter->delta(x) when an unmerged adapter is attached. Every LoRA-capable module's
 // forward calls its projections through this, on every path (full pass, cached prefill, decoding).
 torch::Tensor lora_project(torch::nn::Linear& linear, const LoraAdapterPtr& adapter, const torch::Tensor& x);
+
+// A projection of a LoRA-capable module: its Linear and the adapter slot its forward consults.
+struct Projection {
+  torch::nn::Linear* linear;
+  const LoraAdapterPtr* adapter;
+};
+
+// {lora_project(p, x) for each projection} followed by {times_transposed(x, m) for each extra matrix}: several
+// projections of one input. For one row under no-grad on the fused kernels (batch-1 decoding), with no bias and
+// no unmerged adapter, all of them are one kernels::cpu::gemv_many pass (one fork of the thread pool instead of
+// one per matrix).
+std::vector<torch::Tensor> project_many(const std::vector<Projection>& projections, const torch::Tensor& x,
+                                        const std::vector<torch::Tensor>& extra = {});
 
 // Where an adapter can go: a module's Linear and the pointer slot its forward consults. `linear` is empty
 // when the module has no projection of that name.

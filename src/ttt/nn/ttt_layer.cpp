@@ -77,9 +77,18 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
       rope_tables_ = ops::rope_tables(torch::arange(K, torch::kLong), d, options_.rope_theta, x.scalar_type());
     rope.tables = &rope_tables_;
   }
+  // The input's projections — q (and k), v, the output gate and the lr gate's logits — as one pass over their
+  // weights when decoding one token (nn::project_many).
+  static const LoraAdapterPtr no_adapter;
+  std::vector<Projection> projections{{&q_proj, &q_lora}};
+  if (!options_.share_qk) projections.push_back({&k_proj, &k_lora});
+  projections.push_back({&v_proj, &v_lora});
+  if (options_.use_gate) projections.push_back({&g_proj, &no_adapter});
+  auto projected = project_many(projections, x, {learnable_ttt_lr_weight.squeeze(1)});
+  std::size_t next = 0;
   torch::Tensor xq, xk;
   if (options_.share_qk) {
-    auto xqk = lora_project(q_proj, q_lora, x);
+    auto xqk = projected[next++];
     // conv_q and conv_k read the same input, so they share one history.
     const torch::Tensor past = cache ? cache->qk_conv_history : torch::Tensor();
     if (fused_inference) {
@@ -91,14 +100,16 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
     }
     if (cache) cache->qk_conv_history = conv_q->next_history(past, xqk);
   } else {
-    xq = lora_project(q_proj, q_lora, x);
-    xk = lora_project(k_proj, k_lora, x);
+    xq = projected[next++];
+    xk = projected[next++];
     if (fused_inference) {
       xq = kernels::cpu::rope_rows(xq.contiguous(), rope);
       xk = kernels::cpu::rope_rows(xk.contiguous(), rope);
     }
   }
-  auto xv = split_heads(lora_project(v_proj, v_lora, x), h);
+  auto xv = split_heads(projected[next++], h);
+  const auto gate_logits = options_.use_gate ? projected[next++] : torch::Tensor();
+  const auto lr_logits = projected[next++];  // [B,T,H]
   if (fused_inference) {
     xq = split_heads(xq, h);
     xk = split_heads(xk, h);
@@ -110,7 +121,6 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   }
 
   // ttt_lr_eta = base_lr · sigmoid(x·w_h + b_h) / d, per head and token: [B,H,T].
-  auto lr_logits = torch::matmul(x, learnable_ttt_lr_weight.squeeze(1).transpose(0, 1));  // [B,T,H]
   auto lr_eta = (options_.ttt_base_lr / static_cast<double>(d)) *
                 torch::sigmoid(lr_logits.transpose(1, 2) + learnable_ttt_lr_bias.view({1, h, 1}));
   auto base_token_idx = 1.0 / torch::arange(1, K + 1, x.options());
@@ -129,7 +139,7 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
     out = kernels::cpu::ttt_inner_chunk(options_.inner, state,
                                         {xq, xk, xv, lr_eta, token_eta, ttt_norm_weight, ttt_norm_bias, position, K})
               .view({batch, len, c});
-    const auto gate = options_.use_gate ? apply_linear(g_proj, x).contiguous() : torch::Tensor();
+    const auto gate = options_.use_gate ? gate_logits.contiguous() : torch::Tensor();
     out = kernels::cpu::gated_post_norm(out, post_norm->weight, post_norm->bias, post_norm->options.eps(), gate);
     return lora_project(o_proj, o_lora, out);
   }
@@ -152,7 +162,7 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
     out = reference_inner_chunk(state, xq, xk, xv, lr_eta, token_eta, position);
   }
   out = post_norm(out);
-  if (options_.use_gate) out = ops::gelu_tanh(apply_linear(g_proj, x)) * out;
+  if (options_.use_gate) out = ops::gelu_tanh(gate_logits) * out;
   return lora_project(o_proj, o_lora, out);
 }
 

@@ -102,15 +102,10 @@ torch::Tensor add_causal_conv(const torch::Tensor& h, const torch::Tensor& x, co
   const auto dtype = x.scalar_type();
   const auto w = taps_by_channel(weight, bias, C, dtype);
   const auto k = w.size(0);
-  torch::Tensor hist;
-  if (past.defined()) {
-    TTT_CHECK(past.dim() == 3 && past.size(0) == B && past.size(1) == k - 1 && past.size(2) == C,
-              "[block_io] conv history ", shape_str(past), " does not fit input ", shape_str(x), " and ", k, " taps");
-    hist = past.to(dtype).contiguous();
-  }
+  const auto hist = conv_history(past, x, k, "block_io");
   const auto b = bias.to(dtype).contiguous();
   auto out = torch::empty_like(x);
-  auto run = [&](auto zero) {
+  with_value_type(dtype, [&](auto zero) {
     using T = decltype(zero);
     ConvArgs<T> args{h.data_ptr<T>(),
                      x.data_ptr<T>(),
@@ -122,11 +117,7 @@ torch::Tensor add_causal_conv(const torch::Tensor& h, const torch::Tensor& x, co
                      C,
                      k};
     parallel_rows<ConvArgs<T>, &conv_range<T>>(args, B * L);
-  };
-  if (dtype == torch::kDouble)
-    run(0.0);
-  else
-    run(0.0f);
+  });
   return out;
 }
 

@@ -29,7 +29,7 @@ TTT_TARGET_AVX512 void rows_avx512(const Args& a, std::int64_t begin, std::int64
 #endif
 
 template <typename Args, auto F>
-void parallel_rows(const Args& a, std::int64_t rows) {
+void parallel_rows(const Args& a, std::int64_t rows, std::int64_t grain = 16) {
   using Fn = void (*)(const Args&, std::int64_t, std::int64_t);
   Fn fn = &rows_generic<Args, F>;
 #ifdef TTT_HAVE_ISA_VARIANTS
@@ -38,8 +38,8 @@ void parallel_rows(const Args& a, std::int64_t rows) {
   else if (cpu_isa() == Isa::Avx2)
     fn = &rows_avx2<Args, F>;
 #endif
-  // Rows are C ≈ 1k floats: 16 of them are enough work to be worth a thread.
-  at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) { fn(a, begin, end); });
+  // Rows are C ≈ 1k floats: 16 of them are enough work to be worth a thread (the default grain).
+  at::parallel_for(0, rows, grain, [&](std::int64_t begin, std::int64_t end) { fn(a, begin, end); });
 }
 
 inline void check_rows(const torch::Tensor& x, const char* what) {
@@ -56,6 +56,26 @@ inline torch::Tensor taps_by_channel(const torch::Tensor& weight, const torch::T
   TTT_CHECK(bias.dim() == 1 && bias.size(0) == channels, "[cpu_kernels] conv bias ", shape_str(bias), " does not fit ",
             channels, " channels");
   return weight.select(1, 0).t().to(dtype).contiguous();  // [k, C]
+}
+
+// f(T{}) with T = double for float64 tensors, float otherwise (the callers checked float32/float64).
+template <typename F>
+void with_value_type(torch::ScalarType dtype, F&& f) {
+  if (dtype == torch::kDouble)
+    f(0.0);
+  else
+    f(0.0f);
+}
+
+// The inputs before x ([B, k−1, C]) for a causal conv with k taps over x [B,T,C], checked and made contiguous in
+// x's dtype; undefined when `past` is (zero padding).
+inline torch::Tensor conv_history(const torch::Tensor& past, const torch::Tensor& x, std::int64_t taps,
+                                  const char* who) {
+  if (!past.defined()) return past;
+  TTT_CHECK(past.dim() == 3 && past.size(0) == x.size(0) && past.size(1) == taps - 1 && past.size(2) == x.size(2),
+            "[", who, "] conv history ", shape_str(past), " does not fit input ", shape_str(x), " and ", taps,
+            " taps");
+  return past.to(x.scalar_type()).contiguous();
 }
 
 // acc[c] += Σ_j w[j·C + c] · x_{t−(k−1)+j}[c]: one output row of a causal depthwise convolution with k taps

@@ -146,13 +146,7 @@ std::pair<torch::Tensor, torch::Tensor> conv_rope_typed(const torch::Tensor& x, 
              wk = taps_by_channel(conv_k.weight, conv_k.bias, C, dtype);
   const auto k = wq.size(0);
   TTT_CHECK(wk.size(0) == k, "[ttt_layer_io] conv_q has ", k, " taps, conv_k ", wk.size(0));
-  torch::Tensor hist;
-  if (past.defined()) {
-    TTT_CHECK(past.dim() == 3 && past.size(0) == B && past.size(1) == k - 1 && past.size(2) == C,
-              "[ttt_layer_io] conv history ", shape_str(past), " does not fit input ", shape_str(x), " and ", k,
-              " taps");
-    hist = past.to(dtype).contiguous();
-  }
+  const auto hist = conv_history(past, x, k, "ttt_layer_io");
   const auto bq = conv_q.bias.to(dtype).contiguous(), bk = conv_k.bias.to(dtype).contiguous();
   const Rope<T> rope(spec, C, dtype);
   auto out_q = torch::empty_like(x), out_k = torch::empty_like(x);
