@@ -49,15 +49,6 @@ inline void check_rows(const torch::Tensor& x, const char* what) {
             ": float32 or float64 only, got ", x.scalar_type());
 }
 
-inline torch::Tensor taps_by_channel(const torch::Tensor& weight, const torch::Tensor& bias, std::int64_t channels,
-                                     torch::ScalarType dtype) {
-  TTT_CHECK(weight.dim() == 3 && weight.size(0) == channels && weight.size(1) == 1, "[cpu_kernels] conv weight ",
-            shape_str(weight), " does not fit ", channels, " channels");
-  TTT_CHECK(bias.dim() == 1 && bias.size(0) == channels, "[cpu_kernels] conv bias ", shape_str(bias), " does not fit ",
-            channels, " channels");
-  return weight.select(1, 0).t().to(dtype).contiguous();  // [k, C]
-}
-
 // f(T{}) with T = double for float64 tensors, float otherwise (the callers checked float32/float64).
 template <typename F>
 void with_value_type(torch::ScalarType dtype, F&& f) {
@@ -65,6 +56,28 @@ void with_value_type(torch::ScalarType dtype, F&& f) {
     f(0.0);
   else
     f(0.0f);
+}
+
+inline torch::Tensor taps_by_channel(const torch::Tensor& weight, const torch::Tensor& bias, std::int64_t channels,
+                                     torch::ScalarType dtype) {
+  TTT_CHECK(weight.dim() == 3 && weight.size(0) == channels && weight.size(1) == 1, "[cpu_kernels] conv weight ",
+            shape_str(weight), " does not fit ", channels, " channels");
+  TTT_CHECK(bias.dim() == 1 && bias.size(0) == channels, "[cpu_kernels] conv bias ", shape_str(bias), " does not fit ",
+            channels, " channels");
+  const auto taps = weight.size(2);
+  if (!weight.is_contiguous() || weight.scalar_type() != dtype || !weight.device().is_cpu())
+    return weight.select(1, 0).t().to(dtype).contiguous();  // [k, C]
+  // The same transpose as one allocation and a loop: in decoding this runs three times per block and token,
+  // where the four libtorch ops above cost about 5 µs each time.
+  auto out = torch::empty({taps, channels}, weight.options());
+  with_value_type(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    const T* w = weight.data_ptr<T>();
+    T* o = out.data_ptr<T>();
+    for (std::int64_t c = 0; c < channels; ++c)
+      for (std::int64_t j = 0; j < taps; ++j) o[j * channels + c] = w[c * taps + j];
+  });
+  return out;
 }
 
 // The inputs before x ([B, k−1, C]) for a causal conv with k taps over x [B,T,C], checked and made contiguous in
