@@ -5,16 +5,19 @@
 //   no --op                                      a sweep over contexts for all layers, as a table
 //   --length (the earlier interface)             the whole-model prefill/decode table, as before
 // Rows carry op, scope ("layer" | "model"), layer, impl, context, batch, d_model, heads, threads, seconds,
-// tokens_per_s and gflop_per_s, computed from the FLOP formulas in flops_per_token() below.
+// tokens_per_s and gflop_per_s, computed from the FLOP formulas in flops_per_token() below; decode rows also
+// carry aten_ops_per_token (libtorch operators dispatched per decoded token, bench_op_count.h).
 #include <time.h>
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "bench_op_count.h"
 #include "commands.h"
 #include "ttt/kernels/cpu/gemv.h"
 #include "ttt/kernels/cpu/ttt_inner_fused.h"
@@ -242,6 +245,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
   const bool model_scope = !o.preset.empty();
   const auto flops = flops_per_token(config, op, n, model_scope);
   double seconds = 0, tokens = 0;
+  std::optional<AtenOpCount> ops;  // decode: libtorch operators of one more decoded token, counted untimed
 
   if (op == "inner") {
     // The inner loop alone (what the fused kernel replaces): [B,H,N,d] inputs as the layer passes them.
@@ -294,6 +298,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
                 }) / o.decode_steps;
       g_best_cpu_seconds /= o.decode_steps;
       tokens = o.batch;
+      ops = count_aten_ops([&] { model->forward(ids.narrow(1, n + o.decode_steps - 1, 1), &cache); });
     } else {
       model->train();
       seconds = best_seconds(o.repeats, [&] {
@@ -319,6 +324,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
                 }) / o.decode_steps;
       g_best_cpu_seconds /= o.decode_steps;
       tokens = o.batch;
+      ops = count_aten_ops([&] { one.forward(x.narrow(1, n + o.decode_steps - 1, 1), n + o.decode_steps, &cache); });
     } else {
       auto xg = prompt.clone().requires_grad_(true);
       seconds = best_seconds(o.repeats, [&] {
@@ -335,6 +341,10 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
     r["heads"] = config.num_attention_heads;
   }
   if (config.is_ttt()) r["backbone"] = config.backbone();
+  if (ops) {
+    r["aten_ops_per_token"] = ops->top_level;
+    r["aten_ops_per_token_nested"] = ops->total;
+  }
   // Training has a fused path for TTT-Linear only (the fused scan with its hand-written backward).
   if (op == "train_step" && !(config.is_ttt() && config.ttt_layer_type == "linear")) r["impl"] = "reference";
   return r;
@@ -344,11 +354,13 @@ void print(const BenchOptions& o, const nlohmann::json& r) {
   if (o.json) {
     std::printf("%s\n", r.dump().c_str());
   } else {
-    std::printf("%-10s %-6s %-11s %-9s %7lld %12.6f s %12.1f tok/s %9.2f GFLOP/s%s\n", r["op"].get<std::string>().c_str(),
+    std::printf("%-10s %-6s %-11s %-9s %7lld %12.6f s %12.1f tok/s %9.2f GFLOP/s%s%s\n", r["op"].get<std::string>().c_str(),
                 r["scope"].get<std::string>().c_str(), r["layer"].get<std::string>().c_str(),
                 r["impl"].get<std::string>().c_str(), static_cast<long long>(r["context"].get<std::int64_t>()),
                 r["seconds"].get<double>(), r.value("tokens_per_s", 0.0), r.value("gflop_per_s", 0.0),
-                r.contains("gb_per_s") ? str("  ", r["gb_per_s"].get<double>(), " GB/s").c_str() : "");
+                r.contains("gb_per_s") ? str("  ", r["gb_per_s"].get<double>(), " GB/s").c_str() : "",
+                r.contains("aten_ops_per_token") ? str("  ", r["aten_ops_per_token"].get<std::int64_t>(), " ops/token").c_str()
+                                                 : "");
   }
   std::fflush(stdout);
 }

@@ -49,6 +49,28 @@ TEST(BenchCli, JsonRowsCarryTheContractFields) {
   }
 }
 
+TEST(BenchCli, DecodeRowsCountTheLibtorchOperatorsPerToken) {
+  // The count is of one decoded token after the timed ones; the fused kernels exist to dispatch fewer of them.
+  std::int64_t counts[2] = {0, 0};
+  int i = 0;
+  for (const char* impl : {"fused", "reference"}) {
+    auto r = run_cli_split(std::string("bench --op decode --preset tiny --context 8 --decode-steps 2 --threads 1 "
+                                       "--json --impl ") + impl);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto row = json_lines(r.output).at(0);
+    ASSERT_TRUE(row.contains("aten_ops_per_token")) << row.dump();
+    counts[i] = row["aten_ops_per_token"].get<std::int64_t>();
+    EXPECT_GE(row["aten_ops_per_token_nested"].get<std::int64_t>(), counts[i]);
+    ++i;
+  }
+  EXPECT_GT(counts[0], 0);
+  EXPECT_LT(counts[0], counts[1]) << "fused " << counts[0] << " vs reference " << counts[1];
+  auto prefill = run_cli_split("bench --op prefill --layer ttt-linear --context 16 --d-model 32 --heads 2 --repeats 1 "
+                               "--json");
+  ASSERT_EQ(prefill.exit_code, 0) << prefill.err;
+  EXPECT_FALSE(json_lines(prefill.output).at(0).contains("aten_ops_per_token"));
+}
+
 TEST(BenchCli, TrainStepOfALayerWithoutAFusedBackwardSaysReference) {
   auto r = run_cli_split("bench --op train_step --layer ttt-mlp --context 16 --d-model 32 --heads 2 --repeats 1 "
                          "--threads 1 --json --impl fused");

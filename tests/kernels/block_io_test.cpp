@@ -1,5 +1,6 @@
 // The fused element-wise kernels of the LM blocks (kernels/cpu/block_io) against their slow twins: ops::rms_norm,
-// h + nn::CausalConv, and silu(gate)·up; float32 and float64, with and without a convolution history.
+// h + nn::CausalConv, silu(gate)·up, and the conv history kept for the next chunk; float32 and float64, with and
+// without a convolution history.
 #include <gtest/gtest.h>
 
 #include "ttt/kernels/cpu/block_io.h"
@@ -54,6 +55,49 @@ TEST(BlockIo, SiluTimesMatchesSiluThenProduct) {
   }
 }
 
+TEST(BlockIo, ConvNextHistoryIsTheLastInputsOfPastThenChunk) {
+  torch::manual_seed(3);
+  for (auto dtype : {torch::kFloat, torch::kDouble})
+    for (int64_t taps : {1, 2, 4, 5})
+      for (int64_t len : {1, 2, 3, 7})
+        for (bool with_past : {false, true}) {
+          const int64_t C = 24, keep = taps - 1;
+          auto x = torch::randn({2, len, C}, dtype);
+          auto past = with_past ? torch::randn({2, keep, C}, dtype) : torch::Tensor();
+          // Written out: the last taps−1 rows of [past (or zeros); x].
+          auto full = torch::cat({with_past ? past : torch::zeros({2, keep, C}, dtype), x}, 1);
+          auto expected = full.narrow(1, full.size(1) - keep, keep);
+          torch::NoGradGuard no_grad;
+          auto fused = kernels::cpu::conv_next_history(past, x, taps);
+          ASSERT_EQ(fused.sizes(), expected.sizes());
+          EXPECT_TRUE(torch::equal(fused, expected)) << taps << " " << len << " " << with_past;
+          // The layer's method takes the kernel under no-grad and the libtorch ops with autograd: same rows.
+          nn::CausalConv conv(C, taps);
+          EXPECT_TRUE(torch::equal(conv->next_history(past, x), expected));
+          torch::AutoGradMode grad(true);
+          EXPECT_TRUE(torch::equal(conv->next_history(past, x), expected));
+        }
+}
+
+TEST(BlockIo, EmbeddingRowsMatchTorchEmbedding) {
+  torch::manual_seed(4);
+  for (auto dtype : {torch::kFloat, torch::kDouble}) {
+    auto table = torch::randn({50, 12}, dtype);
+    auto ids = torch::randint(0, 50, {3, 7}, torch::kLong);
+    ids.index_put_({0, 0}, 0);
+    ids.index_put_({2, 6}, 49);
+    EXPECT_TRUE(torch::equal(kernels::cpu::embedding_rows(table, ids), torch::embedding(table, ids)));
+    auto strided = ids.t().contiguous().t();  // column-major ids
+    EXPECT_TRUE(torch::equal(kernels::cpu::embedding_rows(table, strided), torch::embedding(table, strided)));
+    EXPECT_EQ(kernels::cpu::embedding_rows(table, torch::zeros({1, 0}, torch::kLong)).sizes(),
+              (std::vector<int64_t>{1, 0, 12}));
+  }
+  EXPECT_THROW(kernels::cpu::embedding_rows(torch::randn({5, 4}), torch::full({1, 1}, 5, torch::kLong)), ttt::Error);
+  EXPECT_THROW(kernels::cpu::embedding_rows(torch::randn({5, 4}), torch::full({1, 1}, -1, torch::kLong)), ttt::Error);
+  EXPECT_THROW(kernels::cpu::embedding_rows(torch::randn({5, 4}), torch::zeros({1, 1}, torch::kInt)), ttt::Error);
+  EXPECT_THROW(kernels::cpu::embedding_rows(torch::randn({4, 5}).t(), torch::zeros({1, 1}, torch::kLong)), ttt::Error);
+}
+
 TEST(BlockIo, BadShapesAreClearErrors) {
   const int64_t C = 16;
   nn::CausalConv conv(C, 4);
@@ -65,6 +109,9 @@ TEST(BlockIo, BadShapesAreClearErrors) {
   EXPECT_THROW(kernels::cpu::add_causal_conv(x, torch::randn({1, 4, C}), {}, conv->weight, conv->bias), ttt::Error);
   EXPECT_THROW(kernels::cpu::add_causal_conv(x, x, torch::zeros({1, 2, C}), conv->weight, conv->bias), ttt::Error);
   EXPECT_THROW(kernels::cpu::silu_times(torch::randn({2, 3}), torch::randn({3, 2})), ttt::Error);
+  EXPECT_THROW(kernels::cpu::conv_next_history(torch::zeros({1, 2, C}), x, 4), ttt::Error);  // 3 rows needed
+  EXPECT_THROW(kernels::cpu::conv_next_history({}, torch::randn({5, C}), 4), ttt::Error);
+  EXPECT_THROW(kernels::cpu::conv_next_history({}, x, 0), ttt::Error);
   EXPECT_THROW(kernels::cpu::silu_times(torch::randn({2, 3}).to(torch::kHalf), torch::randn({2, 3}).to(torch::kHalf)),
                ttt::Error);
 }

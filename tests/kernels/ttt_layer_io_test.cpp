@@ -1,7 +1,7 @@
 // The fused element-wise kernels around the inner loop (kernels/cpu/ttt_layer_io) against their slow twins,
 // the libtorch ops the layer runs on the reference path: CausalConv → split_heads → ops::rope_interleaved, and
-// LayerNorm → ops::gelu_tanh gate. Head dims, tap counts, chunk offsets and batch sizes vary; float32 and
-// float64.
+// LayerNorm → ops::gelu_tanh gate, and the two η's (scaled sigmoid of the lr logits, clamped token η). Head dims,
+// tap counts, chunk offsets and batch sizes vary; float32 and float64.
 #include <gtest/gtest.h>
 
 #include "ttt/kernels/cpu/ttt_layer_io.h"
@@ -111,6 +111,47 @@ TEST(TttLayerIo, GatedPostNormMatchesLayerNormTimesGeluGate) {
     }
 }
 
+TEST(TttLayerIo, InnerLrEtasMatchScaledSigmoidOfLogitsPlusBias) {
+  torch::manual_seed(7);
+  for (auto dtype : {torch::kFloat, torch::kDouble})
+    for (int64_t len : {1, 5, 16}) {
+      const int64_t B = 2, H = 3;
+      auto logits = torch::randn({B, len, H}, dtype) * 4;
+      logits.index_put_({0, 0, 0}, 60.0);  // saturated gates
+      logits.index_put_({1, 0, 1}, -60.0);
+      auto bias = torch::randn({H, 1}, torch::kFloat);  // the layer's parameter stays float32
+      const double scale = 1.0 / 64;
+      auto expected = scale * torch::sigmoid(logits.transpose(1, 2) + bias.to(dtype).view({1, H, 1}));
+      auto fused = kernels::cpu::inner_lr_etas(logits, bias, scale);
+      ASSERT_EQ(fused.sizes(), expected.sizes());
+      EXPECT_EQ(fused.scalar_type(), dtype);
+      const double tol = dtype == torch::kFloat ? 1e-8 : 1e-17;  // η ≤ 1/64: a few ulps
+      EXPECT_LE(max_diff(fused, expected), tol) << len;
+      // A strided view of the logits (the projection's column slice) reads the same numbers.
+      auto wide = torch::randn({B, len, H + 2}, dtype);
+      auto slice = wide.narrow(2, 1, H);
+      EXPECT_LE(max_diff(kernels::cpu::inner_lr_etas(slice, bias, scale),
+                         scale * torch::sigmoid(slice.transpose(1, 2) + bias.to(dtype).view({1, H, 1}))),
+                tol);
+    }
+}
+
+TEST(TttLayerIo, TokenEtasMatchClampedInverseIndexPlusLearnable) {
+  torch::manual_seed(8);
+  for (auto dtype : {torch::kFloat, torch::kDouble})
+    for (int64_t K : {1, 8, 16}) {
+      auto learnable = 0.3 * torch::randn({K});
+      learnable.index_put_({K - 1}, -2.0);  // clamped to 0
+      auto expected = torch::clamp_min(1.0 / torch::arange(1, K + 1, torch::TensorOptions().dtype(dtype)) +
+                                           learnable.to(dtype),
+                                       0.0);
+      auto fused = kernels::cpu::token_etas(learnable, dtype);
+      EXPECT_EQ(fused.scalar_type(), dtype);
+      EXPECT_LE(max_diff(fused, expected), dtype == torch::kFloat ? 1e-7 : 1e-16) << K;
+      EXPECT_EQ(fused[K - 1].item<double>(), 0.0);
+    }
+}
+
 TEST(TttLayerIo, BadShapesAreClearErrors) {
   const int64_t C = 32;
   nn::CausalConv conv(C, 4), other(2 * C, 4);
@@ -129,6 +170,11 @@ TEST(TttLayerIo, BadShapesAreClearErrors) {
   auto with_wrong_tables = spec;
   with_wrong_tables.tables = &wrong_k;  // tables for K 8, spec says 16
   EXPECT_THROW(kernels::cpu::rope_rows(x, with_wrong_tables), ttt::Error);
+  EXPECT_THROW(kernels::cpu::inner_lr_etas(torch::randn({1, 5, 3}), torch::zeros({4, 1}), 0.1), ttt::Error);
+  EXPECT_THROW(kernels::cpu::inner_lr_etas(torch::randn({5, 3}), torch::zeros({3, 1}), 0.1), ttt::Error);
+  EXPECT_THROW(kernels::cpu::inner_lr_etas(torch::randint(0, 3, {1, 5, 3}), torch::zeros({3}), 0.1), ttt::Error);
+  EXPECT_THROW(kernels::cpu::token_etas(torch::zeros({4, 1}), torch::kFloat), ttt::Error);
+  EXPECT_THROW(kernels::cpu::token_etas(torch::zeros({4}), torch::kHalf), ttt::Error);
   EXPECT_THROW(kernels::cpu::gated_post_norm(x.clone(), torch::ones({C + 1}), torch::zeros({C + 1}), 1e-6, {}),
                ttt::Error);
   EXPECT_THROW(kernels::cpu::gated_post_norm(x.clone(), torch::ones({C}), torch::zeros({C}), 1e-6,

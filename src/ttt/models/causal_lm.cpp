@@ -1,5 +1,7 @@
 #include "ttt/models/causal_lm.h"
 
+#include <algorithm>
+
 #include "ttt/models/layer_options.h"
 
 #include "ttt/kernels/cpu/block_io.h"
@@ -91,7 +93,19 @@ ForwardOutput CausalLMImpl::forward(const torch::Tensor& ids, Cache* cache, bool
   TTT_CHECK(ids.dim() == 2 && ids.scalar_type() == torch::kLong, "[lm] expected int64 token ids [B, T], got ",
             shape_str(ids), " ", ids.scalar_type());
   if (ids.numel() > 0) {
-    const auto lo = ids.min().item<std::int64_t>(), hi = ids.max().item<std::int64_t>();
+    std::int64_t lo = 0, hi = 0;
+    if (ids.device().is_cpu()) {
+      // A loop, not min() and max(): for the one id of a decoded token the two reductions and their item()s
+      // cost ~80 µs of libtorch dispatch, more than a whole block's element-wise work.
+      const auto flat = ids.contiguous();
+      const auto* p = flat.data_ptr<std::int64_t>();
+      const auto [min_it, max_it] = std::minmax_element(p, p + flat.numel());
+      lo = *min_it;
+      hi = *max_it;
+    } else {
+      lo = ids.min().item<std::int64_t>();
+      hi = ids.max().item<std::int64_t>();
+    }
     TTT_CHECK(lo >= 0 && hi < config_.vocab_size, "[lm] token ids must be in 0..", config_.vocab_size - 1,
               ", got range ", lo, "..", hi);
   }
@@ -101,7 +115,9 @@ ForwardOutput CausalLMImpl::forward(const torch::Tensor& ids, Cache* cache, bool
   }
   const std::int64_t position = cache ? cache->position : 0;
   ForwardOutput out;
-  auto h = model->embed_tokens(ids);
+  const auto& table = model->embed_tokens->weight;
+  auto h = kernels::use_fused_elementwise(table) && table.is_contiguous() ? kernels::cpu::embedding_rows(table, ids)
+                                                                           : model->embed_tokens(ids);
   for (std::size_t i = 0; i < model->blocks.size(); ++i) {
     h = model->blocks[i]->forward(h, position, cache ? &cache->layers[i] : nullptr);
     if (keep_hidden_states) out.hidden_states.push_back(h);

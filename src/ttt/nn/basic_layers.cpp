@@ -78,7 +78,10 @@ torch::Tensor CausalConvImpl::forward(const torch::Tensor& x, const torch::Tenso
 }
 
 torch::Tensor CausalConvImpl::next_history(const torch::Tensor& past, const torch::Tensor& x) const {
-  // The last k−1 inputs, copied: a view would keep the whole chunk alive in the cache.
+  // The last k−1 inputs, copied: a view would keep the whole chunk alive in the cache. Under the fused
+  // kernels one allocation and a copy (three libtorch ops here, per conv, block and decoded token).
+  if (x.dim() == 3 && x.size(2) == weight.size(0) && kernels::use_fused_elementwise(x))
+    return kernels::cpu::conv_next_history(past, x, kernel());
   return with_past(x, past).narrow(1, x.size(1), kernel() - 1).clone();
 }
 

@@ -120,11 +120,17 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
     xk = ops::rope_interleaved(split_heads(xk, h), in_batch_pos, options_.rope_theta);
   }
 
-  // ttt_lr_eta = base_lr · sigmoid(x·w_h + b_h) / d, per head and token: [B,H,T].
-  auto lr_eta = (options_.ttt_base_lr / static_cast<double>(d)) *
-                torch::sigmoid(lr_logits.transpose(1, 2) + learnable_ttt_lr_bias.view({1, h, 1}));
-  auto base_token_idx = 1.0 / torch::arange(1, K + 1, x.options());
-  auto token_eta = torch::clamp_min(base_token_idx + learnable_token_idx.to(x.scalar_type()), 0.0);
+  // ttt_lr_eta = base_lr · sigmoid(x·w_h + b_h) / d, per head and token: [B,H,T]; token_eta [K].
+  const double lr_scale = options_.ttt_base_lr / static_cast<double>(d);
+  torch::Tensor lr_eta, token_eta;
+  if (fused_inference) {
+    lr_eta = kernels::cpu::inner_lr_etas(lr_logits, learnable_ttt_lr_bias, lr_scale);
+    token_eta = kernels::cpu::token_etas(learnable_token_idx, x.scalar_type());
+  } else {
+    lr_eta = lr_scale * torch::sigmoid(lr_logits.transpose(1, 2) + learnable_ttt_lr_bias.view({1, h, 1}));
+    token_eta = torch::clamp_min(1.0 / torch::arange(1, K + 1, x.options()) + learnable_token_idx.to(x.scalar_type()),
+                                 0.0);
+  }
 
   ops::InnerState fresh;
   ops::InnerState& state = cache ? cache->inner : fresh;

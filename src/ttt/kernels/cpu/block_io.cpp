@@ -1,5 +1,6 @@
 #include "ttt/kernels/cpu/block_io.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ttt/kernels/cpu/inner_math.h"
@@ -135,6 +136,57 @@ torch::Tensor silu_times(torch::Tensor gate, const torch::Tensor& up) {
     parallel_rows<SiluArgs<float>, &silu_range<float>>({gate.data_ptr<float>(), up.data_ptr<float>(), width}, rows);
   }
   return gate;
+}
+
+torch::Tensor conv_next_history(const torch::Tensor& past, const torch::Tensor& x, std::int64_t taps) {
+  TTT_CHECK(taps >= 1, "[block_io] a causal conv needs at least one tap, got ", taps);
+  const auto xs = x.contiguous();
+  check_rows(xs, "conv_next_history input");
+  const auto B = xs.size(0), L = xs.size(1), C = xs.size(2), keep = taps - 1;
+  const auto hist = conv_history(past, xs, taps, "block_io");
+  auto out = torch::empty({B, keep, C}, xs.options());
+  with_value_type(xs.scalar_type(), [&](auto zero) {
+    using T = decltype(zero);
+    const T* in = xs.data_ptr<T>();
+    const T* old = hist.defined() ? hist.data_ptr<T>() : nullptr;
+    T* o = out.data_ptr<T>();
+    for (std::int64_t b = 0; b < B; ++b)
+      for (std::int64_t r = 0; r < keep; ++r) {
+        // Row r of the result is row L + r of [past; x] (past has `keep` rows), i.e. x's row L − keep + r.
+        const std::int64_t s = L - keep + r;
+        T* dst = o + (b * keep + r) * C;
+        if (s >= 0)
+          std::copy_n(in + (b * L + s) * C, C, dst);
+        else if (old)
+          std::copy_n(old + (b * keep + keep + s) * C, C, dst);
+        else
+          std::fill_n(dst, C, T(0));
+      }
+  });
+  return out;
+}
+
+torch::Tensor embedding_rows(const torch::Tensor& weight, const torch::Tensor& ids) {
+  TTT_CHECK(weight.dim() == 2 && weight.is_contiguous() && weight.device().is_cpu() &&
+                (weight.scalar_type() == torch::kFloat || weight.scalar_type() == torch::kDouble),
+            "[block_io] embedding table must be a contiguous float32/float64 CPU [V,C] tensor, got ",
+            shape_str(weight), " ", weight.scalar_type());
+  TTT_CHECK(ids.dim() == 2 && ids.scalar_type() == torch::kLong && ids.device().is_cpu(),
+            "[block_io] token ids must be an int64 CPU [B,T] tensor, got ", shape_str(ids), " ", ids.scalar_type());
+  const auto V = weight.size(0), C = weight.size(1);
+  const auto flat = ids.contiguous();
+  const auto* id = flat.data_ptr<std::int64_t>();
+  const auto n = flat.numel();
+  for (std::int64_t i = 0; i < n; ++i)
+    TTT_CHECK(id[i] >= 0 && id[i] < V, "[block_io] token id ", id[i], " outside the embedding table of ", V, " rows");
+  auto out = torch::empty({ids.size(0), ids.size(1), C}, weight.options());
+  with_value_type(weight.scalar_type(), [&](auto zero) {
+    using T = decltype(zero);
+    const T* w = weight.data_ptr<T>();
+    T* o = out.data_ptr<T>();
+    for (std::int64_t i = 0; i < n; ++i) std::copy_n(w + id[i] * C, C, o + i * C);
+  });
+  return out;
 }
 
 }  // namespace ttt::kernels::cpu

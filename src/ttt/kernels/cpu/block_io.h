@@ -5,6 +5,9 @@
 //   rms_norm_rows    weight · x / sqrt(mean(x²) + eps)                          [ops::rms_norm]
 //   add_causal_conv  h + conv(x, past): the pre-conv residual of TTT blocks    [h + nn::CausalConv]
 //   silu_times       silu(gate) · up, written into gate: SwiGLU's middle        [torch::silu(gate) · up]
+//   conv_next_history the last k−1 inputs of a causal conv, for the next chunk  [nn::CausalConv::next_history:
+//                    cat + narrow + clone]
+//   embedding_rows   the rows of an embedding table for token ids               [torch::embedding]
 #include <torch/torch.h>
 
 namespace ttt::kernels::cpu {
@@ -19,5 +22,14 @@ torch::Tensor add_causal_conv(const torch::Tensor& h, const torch::Tensor& x, co
 
 // gate, up [.., N] contiguous, same shape; gate must not be shared (the caller's fresh GEMM output). Returns gate.
 torch::Tensor silu_times(torch::Tensor gate, const torch::Tensor& up);
+
+// The inputs a causal conv with `taps` taps needs before the next chunk: the last taps−1 rows of
+// [past; x] (past [B, taps−1, C], undefined: zeros), x [B,T,C]. A new [B, taps−1, C] tensor in x's dtype.
+torch::Tensor conv_next_history(const torch::Tensor& past, const torch::Tensor& x, std::int64_t taps);
+
+// weight [V,C] contiguous (float32/float64), ids int64 [B,T] (any strides) in 0..V−1 (checked). A new
+// [B,T,C] tensor. libtorch's embedding costs ~200 µs of dispatch and index_select set-up for the one id of a
+// decoded token; this is a copy per id.
+torch::Tensor embedding_rows(const torch::Tensor& weight, const torch::Tensor& ids);
 
 }  // namespace ttt::kernels::cpu

@@ -220,4 +220,50 @@ torch::Tensor gated_post_norm(torch::Tensor z, const torch::Tensor& ln_weight, c
   return z;
 }
 
+torch::Tensor inner_lr_etas(const torch::Tensor& logits, const torch::Tensor& bias, double scale) {
+  TTT_CHECK(logits.dim() == 3 && logits.device().is_cpu() &&
+                (logits.scalar_type() == torch::kFloat || logits.scalar_type() == torch::kDouble),
+            "[ttt_layer_io] lr logits must be a float32/float64 CPU [B,T,H] tensor, got ", shape_str(logits), " ",
+            logits.scalar_type());
+  const auto B = logits.size(0), T = logits.size(1), H = logits.size(2);
+  TTT_CHECK(bias.numel() == H && bias.device().is_cpu(), "[ttt_layer_io] lr bias ", shape_str(bias), " does not fit ",
+            H, " heads of ", shape_str(logits));
+  const auto dtype = logits.scalar_type();
+  const auto x = logits.contiguous();
+  const auto b = bias.scalar_type() == dtype && bias.is_contiguous() ? bias : bias.to(dtype).contiguous();
+  auto out = torch::empty({B, H, T}, logits.options());
+  with_value_type(dtype, [&](auto zero) {
+    using V = decltype(zero);
+    const V* in = x.data_ptr<V>();
+    const V* bh = b.data_ptr<V>();
+    V* o = out.data_ptr<V>();
+    for (std::int64_t i = 0; i < B; ++i)
+      for (std::int64_t h = 0; h < H; ++h)
+        for (std::int64_t t = 0; t < T; ++t) {
+          const V z = in[(i * T + t) * H + h] + bh[h];
+          o[(i * H + h) * T + t] = static_cast<V>(scale) / (V(1) + std::exp(-z));
+        }
+  });
+  return out;
+}
+
+torch::Tensor token_etas(const torch::Tensor& learnable, torch::ScalarType dtype) {
+  TTT_CHECK(learnable.dim() == 1 && learnable.device().is_cpu() &&
+                (dtype == torch::kFloat || dtype == torch::kDouble),
+            "[ttt_layer_io] learnable token η must be a CPU [K] tensor (float32/float64 out), got ",
+            shape_str(learnable), " → ", dtype);
+  const auto K = learnable.size(0);
+  const auto l = learnable.scalar_type() == dtype && learnable.is_contiguous() ? learnable
+                                                                              : learnable.to(dtype).contiguous();
+  auto out = torch::empty({K}, l.options());
+  with_value_type(dtype, [&](auto zero) {
+    using V = decltype(zero);
+    const V* in = l.data_ptr<V>();
+    V* o = out.data_ptr<V>();
+    // The same rounding as the slow twin: 1/(i+1) in V, then the sum.
+    for (std::int64_t i = 0; i < K; ++i) o[i] = std::max(V(1) / static_cast<V>(i + 1) + in[i], V(0));
+  });
+  return out;
+}
+
 }  // namespace ttt::kernels::cpu

@@ -7,7 +7,11 @@
 //                    each followed by RoPE. Slow twin: CausalConv ×2 → split_heads → ops::rope_interleaved.
 //   rope_rows        the same rotation of a [B,T,C] projection without convolution (Transformer backbone).
 //   gated_post_norm  LN(z)·gelu_tanh(gate), or LN(z) without a gate. Slow twin: LayerNorm, ops::gelu_tanh, ·.
+//   inner_lr_etas    the lr gate's η per head and token. Slow twin: scale · sigmoid(logitsᵀ + bias).
+//   token_etas       the token η of a mini-batch. Slow twin: clamp_min(1/(i+1) + learnable_i, 0).
 // RoPE positions are in-mini-batch: token t of the chunk sits at (position + t) mod K, as in the layer.
+// The two η's are tiny ([B,H,T] and [K]); in decoding, their five libtorch ops each cost more than the whole
+// loop below, so each is one allocation and a loop.
 #include <torch/torch.h>
 
 #include <utility>
@@ -44,5 +48,12 @@ torch::Tensor rope_rows(const torch::Tensor& x, const RopeSpec& rope);
 // layer passes the inner kernel's fresh output); gate undefined → LN(z). Returns z.
 torch::Tensor gated_post_norm(torch::Tensor z, const torch::Tensor& ln_weight, const torch::Tensor& ln_bias,
                               double eps, const torch::Tensor& gate);
+
+// η_{b,h,t} = scale · sigmoid(logits[b,t,h] + bias[h]) for logits [B,T,H] and bias [H] (any shape of H
+// elements); a new contiguous [B,H,T] tensor in the logits' dtype (float32/float64, CPU).
+torch::Tensor inner_lr_etas(const torch::Tensor& logits, const torch::Tensor& bias, double scale);
+
+// η_i = max(1/(i+1) + learnable[i], 0) for i in 0..K−1, learnable [K]; a new [K] tensor of `dtype`.
+torch::Tensor token_etas(const torch::Tensor& learnable, torch::ScalarType dtype);
 
 }  // namespace ttt::kernels::cpu
