@@ -345,8 +345,8 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
     r["aten_ops_per_token"] = ops->top_level;
     r["aten_ops_per_token_nested"] = ops->total;
   }
-  // Training has a fused path for TTT-Linear only (the fused scan with its hand-written backward).
-  if (op == "train_step" && !(config.is_ttt() && config.ttt_layer_type == "linear")) r["impl"] = "reference";
+  // Training has a fused path for the TTT layers only (the fused scans with their hand-written backwards).
+  if (op == "train_step" && !config.is_ttt()) r["impl"] = "reference";
   return r;
 }
 

@@ -34,8 +34,9 @@ bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x) {
 }
 
 bool use_fused_training(ops::InnerModel model, const torch::Tensor& x) {
-  return impl() == Impl::Fused && torch::GradMode::is_enabled() && model == ops::InnerModel::Linear &&
-         x.device().is_cpu() && (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble);
+  (void)model;  // both inner models have a fused training scan
+  return impl() == Impl::Fused && torch::GradMode::is_enabled() && x.device().is_cpu() &&
+         (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble);
 }
 
 }  // namespace ttt::kernels

@@ -1,8 +1,8 @@
 #pragma once
 // The one switch between the reference inner loop (ops/, plain differentiable libtorch ops) and the
 // fused CPU kernels (kernels/cpu/). Inference (no gradient recorded) uses the fused inference kernels;
-// training uses the fused TTT-Linear scan with its hand-written backward (one autograd node), for TTT-MLP
-// the reference path.
+// training uses the fused TTT-Linear and TTT-MLP scans with their hand-written backwards (one autograd node
+// each).
 #include <string>
 
 #include <torch/torch.h>
@@ -28,7 +28,7 @@ bool use_fused_inner(ops::InnerModel model, const torch::Tensor& x);
 bool use_fused_elementwise(const torch::Tensor& x);
 
 // True when gradients are being recorded, the process chose Fused, and `x` ([B,T,C]) is a float32/float64
-// CPU tensor of a TTT-Linear layer: whole mini-batches then run as kernels::ttt_linear_scan_trainable.
+// CPU tensor: whole mini-batches then run as kernels::ttt_linear_scan_trainable / ttt_mlp_scan_trainable.
 bool use_fused_training(ops::InnerModel model, const torch::Tensor& x);
 
 }  // namespace ttt::kernels

@@ -6,6 +6,7 @@
 #include "ttt/kernels/cpu/ttt_layer_io.h"
 #include "ttt/kernels/dispatch.h"
 #include "ttt/kernels/ttt_linear_scan_autograd.h"
+#include "ttt/kernels/ttt_mlp_scan_autograd.h"
 #include "ttt/ops/norms.h"
 #include "ttt/ops/rope.h"
 #include "ttt/ops/tensor_format.h"
@@ -19,6 +20,14 @@ torch::nn::Linear square_linear(std::int64_t c, double std) {
   torch::nn::Linear l(torch::nn::LinearOptions(c, c).bias(false));
   init_normal(l, std);
   return l;
+}
+
+// The fused TTT-MLP training scan with its default checkpoint spacing, as a function of the TTT-Linear scan's
+// signature.
+torch::Tensor trainable_mlp_scan(ops::InnerState& state, const torch::Tensor& xq, const torch::Tensor& xk,
+                                 const torch::Tensor& xv, const torch::Tensor& lr_eta, const torch::Tensor& token_eta,
+                                 const torch::Tensor& ln_weight, const torch::Tensor& ln_bias) {
+  return kernels::ttt_mlp_scan_trainable(state, xq, xk, xv, lr_eta, token_eta, ln_weight, ln_bias);
 }
 
 // [B,T,C] → [B,H,T,d] with channel c = h·d + i.
@@ -152,12 +161,15 @@ torch::Tensor TTTLayerImpl::forward(const torch::Tensor& x, std::int64_t positio
   if (!primal_ && options_.scan_checkpoint_group_size == 0 && kernels::use_fused_training(options_.inner, x) &&
              position % K == 0 && len >= K && state.grad_sums.empty()) {
     // Training: whole mini-batches as one autograd node with a hand-written backward; a tail shorter than a
-    // mini-batch (if any) continues on the reference path from the state the kernel ends in. It keeps one
-    // d×d start state per mini-batch and head; asking for rematerialisation (the smaller-memory choice)
-    // selects the reference path's grouped recomputation instead.
+    // mini-batch (if any) continues on the reference path from the state the kernel ends in. TTT-Linear keeps
+    // one d×d start state per mini-batch and head, TTT-MLP one state per 8 mini-batches (it recomputes the
+    // others); asking for rematerialisation (the smaller-memory choice) selects the reference path's grouped
+    // recomputation instead.
     const auto n = len / K * K;
-    out = kernels::ttt_linear_scan_trainable(state, xq.narrow(2, 0, n), xk.narrow(2, 0, n), xv.narrow(2, 0, n),
-                                             lr_eta.narrow(2, 0, n), token_eta, ttt_norm_weight, ttt_norm_bias)
+    const auto scan = options_.inner == ops::InnerModel::Linear ? &kernels::ttt_linear_scan_trainable
+                                                                : &trainable_mlp_scan;
+    out = scan(state, xq.narrow(2, 0, n), xk.narrow(2, 0, n), xv.narrow(2, 0, n), lr_eta.narrow(2, 0, n), token_eta,
+               ttt_norm_weight, ttt_norm_bias)
               .view({batch, n, c});
     if (n < len)
       out = torch::cat({out, reference_inner_chunk(state, xq.narrow(2, n, len - n), xk.narrow(2, n, len - n),
