@@ -54,7 +54,7 @@ Leaves make_leaves(int64_t batch, int64_t heads, int64_t len, int64_t d, int64_t
 torch::Tensor heads_view(const torch::Tensor& x) { return x.transpose(1, 2).contiguous().transpose(1, 2); }
 
 struct ScanRun {
-  torch::Tensor out;  // [B,T,H,d]
+  torch::Tensor out;                     // [B,T,H,d]
   std::vector<torch::Tensor> end_state;  // W1, b1, W2, b2
 };
 
@@ -148,8 +148,9 @@ TEST_P(FusedMlpTraining, Float32MatchesAutogradThroughTheReference) {
   expect_match(make_leaves(c.batch, c.heads, c.len, c.d, c.k, torch::kFloat, 21 + c.d), c, 6, 1e-5, 2e-4);
 }
 
-// d 12 and K 6 leave partial register tiles (16-wide columns, 4-row blocks); d 64 is the paper's head dim. The
-// checkpoint groups cover one state per mini-batch, whole groups, a short last group, and one group for all.
+// d 12 (h 48) and K 6 leave partial register tiles (32- and 16-wide column tiles, 4-row blocks, 8 × 8 transpose
+// blocks); d 64 is the paper's head dim. The checkpoint groups cover one state per mini-batch, whole groups, a short
+// last group, and one group for all.
 constexpr int64_t kDefaultGroup = kernels::cpu::kMlpCheckpointGroup;
 INSTANTIATE_TEST_SUITE_P(Shapes, FusedMlpTraining,
                          ::testing::Values(Case{1, 1, 40, 8, 4, false, kDefaultGroup}, Case{2, 2, 32, 16, 8, true, 2},
@@ -165,7 +166,8 @@ TEST(FusedMlpTrainingEndState, GradientOfTheEndStateAloneMatches) {
   auto end_only = [&l](const ScanRun& r) {
     torch::manual_seed(9);
     auto loss = torch::zeros({}, r.out.options().requires_grad(false));
-    for (const auto& w : r.end_state) loss = loss + (w * torch::randn(w.sizes(), w.options().requires_grad(false))).sum();
+    for (const auto& w : r.end_state)
+      loss = loss + (w * torch::randn(w.sizes(), w.options().requires_grad(false))).sum();
     return torch::autograd::grad({loss}, l.all(), {}, /*retain_graph=*/false, /*create_graph=*/false,
                                  /*allow_unused=*/true);
   };
@@ -192,7 +194,8 @@ TEST(FusedMlpTrainingErrors, RejectsPartialMiniBatchesAndWrongShapesByName) {
   };
   auto l = make_leaves(1, 2, 12, 8, 8, torch::kFloat, 3);  // 12 tokens: not whole mini-batches of 8
   auto state = ops::initial_inner_state({l.w1, l.b1, l.w2, l.b2}, 1);
-  auto msg = what([&] { kernels::ttt_mlp_scan_trainable(state, l.xq, l.xk, l.xv, l.lr_eta, l.token_eta, l.ln_w, l.ln_b); });
+  auto msg =
+      what([&] { kernels::ttt_mlp_scan_trainable(state, l.xq, l.xk, l.xv, l.lr_eta, l.token_eta, l.ln_w, l.ln_b); });
   EXPECT_NE(msg.find("multiple of K"), std::string::npos) << msg;
 
   auto l2 = make_leaves(1, 2, 16, 8, 8, torch::kFloat, 3);
@@ -202,8 +205,7 @@ TEST(FusedMlpTrainingErrors, RejectsPartialMiniBatchesAndWrongShapesByName) {
   });
   EXPECT_NE(msg.find("lr_eta [1, 2, 8]"), std::string::npos) << msg;
   msg = what([&] {
-    kernels::ttt_mlp_scan_trainable(s2, l2.xq, l2.xk.narrow(3, 0, 4), l2.xv, l2.lr_eta, l2.token_eta, l2.ln_w,
-                                    l2.ln_b);
+    kernels::ttt_mlp_scan_trainable(s2, l2.xq, l2.xk.narrow(3, 0, 4), l2.xv, l2.lr_eta, l2.token_eta, l2.ln_w, l2.ln_b);
   });
   EXPECT_NE(msg.find("[1, 2, 16, 4]"), std::string::npos) << msg;
   msg = what([&] {
@@ -214,16 +216,14 @@ TEST(FusedMlpTrainingErrors, RejectsPartialMiniBatchesAndWrongShapesByName) {
 
   // A hidden width that W1 and W2 disagree on, named with every state shape.
   ops::InnerState bad{{s2.weights[0], s2.weights[1], s2.weights[2].narrow(2, 0, 16), s2.weights[3]}, {}};
-  msg = what([&] {
-    kernels::ttt_mlp_scan_trainable(bad, l2.xq, l2.xk, l2.xv, l2.lr_eta, l2.token_eta, l2.ln_w, l2.ln_b);
-  });
+  msg = what(
+      [&] { kernels::ttt_mlp_scan_trainable(bad, l2.xq, l2.xk, l2.xv, l2.lr_eta, l2.token_eta, l2.ln_w, l2.ln_b); });
   EXPECT_NE(msg.find("W2 [1, 2, 16, 8]"), std::string::npos) << msg;
 
   // A TTT-Linear state, or one in the middle of a mini-batch, is not a TTT-MLP state at a boundary.
   ops::InnerState linear{{s2.weights[0], s2.weights[1]}, {}};
-  msg = what([&] {
-    kernels::ttt_mlp_scan_trainable(linear, l2.xq, l2.xk, l2.xv, l2.lr_eta, l2.token_eta, l2.ln_w, l2.ln_b);
-  });
+  msg = what(
+      [&] { kernels::ttt_mlp_scan_trainable(linear, l2.xq, l2.xk, l2.xv, l2.lr_eta, l2.token_eta, l2.ln_w, l2.ln_b); });
   EXPECT_NE(msg.find("2 weights"), std::string::npos) << msg;
 }
 

@@ -35,8 +35,8 @@ class MlpScanFunction : public torch::autograd::Function<MlpScanFunction> {
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const auto s = ctx->get_saved_variables();
-    const cpu::MlpScanInputs in{s[kXq],  s[kXk], s[kXv], s[kLr], s[kTok], s[kLnW], s[kLnB],
-                                s[kW1],  s[kB1], s[kW2], s[kB2], ctx->saved_data["checkpoint_group"].toInt()};
+    const cpu::MlpScanInputs in{s[kXq],  s[kXk], s[kXv], s[kLr], s[kTok], s[kLnW],
+                                s[kLnB], s[kW1], s[kB1], s[kW2], s[kB2],  ctx->saved_data["checkpoint_group"].toInt()};
     cpu::MlpScanForward saved;
     saved.w1_checkpoints = ctx->saved_data["w1_checkpoints"].toTensor();
     saved.b1_checkpoints = ctx->saved_data["b1_checkpoints"].toTensor();
@@ -69,8 +69,8 @@ torch::Tensor ttt_mlp_scan_trainable(ops::InnerState& state, const torch::Tensor
   TTT_CHECK(state.weights.size() == 4 && state.grad_sums.empty(),
             "[ttt_mlp_scan] needs a TTT-MLP state at a mini-batch boundary (4 weights, no gradient sums), got ",
             state.weights.size(), " weights and ", state.grad_sums.size(), " sums");
-  auto r = MlpScanFunction::apply(xq, xk, xv, lr_eta, token_eta, ln_weight, ln_bias, state.weights[0],
-                                  state.weights[1], state.weights[2], state.weights[3], checkpoint_group);
+  auto r = MlpScanFunction::apply(xq, xk, xv, lr_eta, token_eta, ln_weight, ln_bias, state.weights[0], state.weights[1],
+                                  state.weights[2], state.weights[3], checkpoint_group);
   state.weights = {r[kW1End], r[kB1End], r[kW2End], r[kB2End]};
   return r[kOut];
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The fused TTT-MLP training scan as one autograd node: forward and backward are the hand-written CPU kernels
 // of kernels/cpu/ttt_mlp_train.h, so a training step records one node per layer instead of the reference path's
-// ~40 ops per mini-batch. The slow twin is ops::ttt_segment(InnerModel::MLP, ...) under autograd.
+// dozens of ops per mini-batch. The slow twin is ops::ttt_segment(InnerModel::MLP, ...) under autograd.
 #include <torch/torch.h>
 
 #include "ttt/kernels/cpu/ttt_mlp_train.h"

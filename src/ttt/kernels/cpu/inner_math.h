@@ -103,6 +103,73 @@ TTT_INLINE void mean_rstd(const T* z, int d, T& mu, T& rstd, T& stdv) {
   rstd = T(1) / stdv;
 }
 
+// The training kernels' ln_l2_grad (ttt_linear_train, ttt_mlp_train), keeping what its backward needs: z becomes
+// x̂, a = gx̂ = (γ x̂ + β − (xv − xk)) γ (the gradient at x̂), g = ∂ℓ/∂z = (a − mean a − x̂ mean(a x̂)) / σ.
+// Returns σ.
+template <typename T>
+TTT_INLINE T ln_l2_grad_keep(T* __restrict z, const T* __restrict xv, const T* __restrict xk,
+                             const T* __restrict gamma, const T* __restrict beta, T* __restrict a, T* __restrict g,
+                             int d) {
+  T mu, rstd, stdv;
+  mean_rstd(z, d, mu, rstd, stdv);
+  T sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+  for (int c = 0; c < d; ++c) {
+    const T xh = (z[c] - mu) * rstd;
+    z[c] = xh;
+    const T gc = (gamma[c] * xh + beta[c] - (xv[c] - xk[c])) * gamma[c];
+    a[c] = gc;
+    sum_g += gc;
+    sum_gx += gc * xh;
+  }
+  const T mean_g = sum_g / d, mean_gx = sum_gx / d;
+  for (int c = 0; c < d; ++c) g[c] = rstd * (a[c] - mean_g - z[c] * mean_gx);
+  return stdv;
+}
+
+// Back-propagates dg = ∂L/∂G of one row of ln_l2_grad_keep (x̂, a, g, σ as it kept them) to z, γ, β and the
+// target xv − xk: dg becomes ∂L/∂z; dgamma, dbeta, dxv accumulate (+=), dxk −= the target's gradient.
+//   ∂L/∂a  = (dG − mean dG − x̂ mean(dG x̂)) / σ
+//   ∂L/∂x̂ = −(dG mean(a x̂) + a mean(dG x̂)) / σ + γ² ∂L/∂a    (direct + through a = (γx̂ + β − t)γ)
+//   ∂L/∂σ  = −Σ dG·G / σ
+//   ∂L/∂z  = (∂x̂ − mean ∂x̂ − x̂ mean(∂x̂ x̂)) / σ + ∂σ · x̂ / d
+// scratch: d values.
+template <typename T>
+TTT_INLINE void ln_l2_grad_backward(T* __restrict dg, const T* __restrict xh, const T* __restrict a,
+                                    const T* __restrict g, T sigma, const T* __restrict xv, const T* __restrict xk,
+                                    const T* __restrict gamma, const T* __restrict beta, T* __restrict dgamma,
+                                    T* __restrict dbeta, T* __restrict dxv, T* __restrict dxk, T* __restrict scratch,
+                                    int d) {
+  const T inv = T(1) / sigma;
+  T s_dg = 0, s_dgx = 0, s_ax = 0, s_dgg = 0;
+#pragma omp simd reduction(+ : s_dg, s_dgx, s_ax, s_dgg)
+  for (int c = 0; c < d; ++c) {
+    s_dg += dg[c];
+    s_dgx += dg[c] * xh[c];
+    s_ax += a[c] * xh[c];
+    s_dgg += dg[c] * g[c];
+  }
+  const T m_dg = s_dg / d, m_dgx = s_dgx / d, m_ax = s_ax / d;
+  const T dsigma = -s_dgg * inv;
+  T s_dxh = 0, s_dxhx = 0;
+#pragma omp simd reduction(+ : s_dxh, s_dxhx)
+  for (int c = 0; c < d; ++c) {
+    const T da = inv * (dg[c] - m_dg - xh[c] * m_dgx);
+    const T gam = gamma[c];
+    dgamma[c] += da * (T(2) * gam * xh[c] + beta[c] - (xv[c] - xk[c]));
+    dbeta[c] += da * gam;
+    const T dt = -da * gam;  // ∂L/∂target, target = xv − xk
+    dxv[c] += dt;
+    dxk[c] -= dt;
+    const T dx = -inv * (dg[c] * m_ax + a[c] * m_dgx) + gam * gam * da;
+    scratch[c] = dx;
+    s_dxh += dx;
+    s_dxhx += dx * xh[c];
+  }
+  const T m_dxh = s_dxh / d, m_dxhx = s_dxhx / d, sig_term = dsigma / d;
+  for (int c = 0; c < d; ++c) dg[c] = inv * (scratch[c] - m_dxh - xh[c] * m_dxhx) + sig_term * xh[c];
+}
+
 // In place: z ← ∂/∂z ½‖γ⊙x̂ + β − target‖², x̂ = LN(z), target = xv − xk (ops::layer_norm_l2_grad).
 template <typename T>
 TTT_INLINE void ln_l2_grad(T* __restrict z, const T* __restrict xv, const T* __restrict xk, const T* __restrict gamma,

@@ -85,25 +85,9 @@ TTT_INLINE void inner_gradients(const HeadIo<T>& io, Work<T>& ws, const T* w, co
     T* z = ws.xhat.data() + static_cast<std::ptrdiff_t>(j) * d;
     std::copy(b, b + d, z);
     row_times(z, ws.rows_k[j], w, d, d);
-    T mu, rstd, stdv;
-    mean_rstd(z, d, mu, rstd, stdv);
-    ws.sigma[j] = stdv;
-    const T* v = io.xv + (t0 + j) * io.sv;
-    const T* x = ws.rows_k[j];
-    T* gx = ws.gxh.data() + static_cast<std::ptrdiff_t>(j) * d;
-    T* g = ws.grad.data() + static_cast<std::ptrdiff_t>(j) * d;
-    T sum_g = 0, sum_gx = 0;
-#pragma omp simd reduction(+ : sum_g, sum_gx)
-    for (int c = 0; c < d; ++c) {
-      const T xh = (z[c] - mu) * rstd;
-      z[c] = xh;
-      const T gc = (io.gamma[c] * xh + io.beta[c] - (v[c] - x[c])) * io.gamma[c];
-      gx[c] = gc;
-      sum_g += gc;
-      sum_gx += gc * xh;
-    }
-    const T mean_g = sum_g / d, mean_gx = sum_gx / d;
-    for (int c = 0; c < d; ++c) g[c] = rstd * (gx[c] - mean_g - z[c] * mean_gx);
+    ws.sigma[j] = ln_l2_grad_keep(z, io.xv + (t0 + j) * io.sv, ws.rows_k[j], io.gamma, io.beta,
+                                  ws.gxh.data() + static_cast<std::ptrdiff_t>(j) * d,
+                                  ws.grad.data() + static_cast<std::ptrdiff_t>(j) * d, d);
   }
 }
 
@@ -240,50 +224,13 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   }
   io.dtok[K - 1] += dtok_last;
 
-  // G_j = LNL2(Z_j): back-propagate dG_j to Z_j, γ, β and the target v − x. With a = gx̂:
-  //   G = (a − mean a − x̂ mean(a x̂)) / σ
-  //   ∂L/∂a  = (dG − mean dG − x̂ mean(dG x̂)) / σ
-  //   ∂L/∂x̂ = −(dG mean(a x̂) + a mean(dG x̂)) / σ + γ² ∂L/∂a    (direct + through a = (γx̂ + β − t)γ)
-  //   ∂L/∂σ  = −Σ dG·G / σ
-  //   ∂L/∂Z  = (∂x̂ − mean ∂x̂ − x̂ mean(∂x̂ x̂)) / σ + ∂σ · x̂ / d
+  // G_j = LNL2(Z_j): back-propagate dG_j to Z_j, γ, β and the target v − x (formulas at ln_l2_grad_backward).
   for (int j = 0; j < K; ++j) {
-    const T* xh = row(ws.xhat, j);
-    const T* a = row(ws.gxh, j);
-    const T* g = row(ws.grad, j);
     T* dg = row(ws.dgrad, j);  // becomes ∂L/∂Z_j
-    const T sig = ws.sigma[j], inv = T(1) / sig;
-    T s_dg = 0, s_dgx = 0, s_ax = 0, s_dgg = 0;
-#pragma omp simd reduction(+ : s_dg, s_dgx, s_ax, s_dgg)
-    for (int c = 0; c < d; ++c) {
-      s_dg += dg[c];
-      s_dgx += dg[c] * xh[c];
-      s_ax += a[c] * xh[c];
-      s_dgg += dg[c] * g[c];
-    }
-    const T m_dg = s_dg / d, m_dgx = s_dgx / d, m_ax = s_ax / d;
-    const T dsigma = -s_dgg * inv;
-    const T* v = io.xv + (t0 + j) * io.sv;
-    const T* x = ws.rows_k[j];
-    T* dv = io.dxv + static_cast<std::ptrdiff_t>(t0 + j) * d;
     T* dk = dk_row(j);
-    T* dxh = ws.ln_scratch.data();
-    T s_dxh = 0, s_dxhx = 0;
-#pragma omp simd reduction(+ : s_dxh, s_dxhx)
-    for (int c = 0; c < d; ++c) {
-      const T da = inv * (dg[c] - m_dg - xh[c] * m_dgx);
-      const T gam = io.gamma[c];
-      io.dgamma[c] += da * (T(2) * gam * xh[c] + io.beta[c] - (v[c] - x[c]));
-      io.dbeta[c] += da * gam;
-      const T dt = -da * gam;  // ∂L/∂target, target = v − x
-      dv[c] += dt;
-      dk[c] -= dt;
-      const T dx = -inv * (dg[c] * m_ax + a[c] * m_dgx) + gam * gam * da;
-      dxh[c] = dx;
-      s_dxh += dx;
-      s_dxhx += dx * xh[c];
-    }
-    const T m_dxh = s_dxh / d, m_dxhx = s_dxhx / d, sig_term = dsigma / d;
-    for (int c = 0; c < d; ++c) dg[c] = inv * (dxh[c] - m_dxh - xh[c] * m_dxhx) + sig_term * xh[c];
+    ln_l2_grad_backward(dg, row(ws.xhat, j), row(ws.gxh, j), row(ws.grad, j), ws.sigma[j], io.xv + (t0 + j) * io.sv,
+                        ws.rows_k[j], io.gamma, io.beta, io.dgamma, io.dbeta,
+                        io.dxv + static_cast<std::ptrdiff_t>(t0 + j) * d, dk, ws.ln_scratch.data(), d);
     row_times(dk, dg, ws.wt.data(), d, d);  // Z = X·W + b  →  dX += dZ·Wᵀ
   }
 

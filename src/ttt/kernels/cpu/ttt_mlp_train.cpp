@@ -56,7 +56,8 @@ TTT_INLINE void transpose(T* __restrict dst, const T* __restrict src, int rows, 
   for (int r0 = 0; r0 < full_rows; r0 += 8)
     for (int c0 = 0; c0 < full_cols; c0 += 8) {
       Vec8 v[8], u[8];
-      for (int i = 0; i < 8; ++i) std::memcpy(&v[i], src + static_cast<std::ptrdiff_t>(r0 + i) * cols + c0, sizeof(Vec8));
+      for (int i = 0; i < 8; ++i)
+        std::memcpy(&v[i], src + static_cast<std::ptrdiff_t>(r0 + i) * cols + c0, sizeof(Vec8));
       for (int i = 0; i < 8; i += 2) {  // interleave rows i, i+1 element-wise
         u[i] = __builtin_shufflevector(v[i], v[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
         u[i + 1] = __builtin_shufflevector(v[i], v[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
@@ -71,7 +72,8 @@ TTT_INLINE void transpose(T* __restrict dst, const T* __restrict src, int rows, 
         u[i] = __builtin_shufflevector(v[i], v[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
         u[i + 4] = __builtin_shufflevector(v[i], v[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
       }
-      for (int i = 0; i < 8; ++i) std::memcpy(dst + static_cast<std::ptrdiff_t>(c0 + i) * rows + r0, &u[i], sizeof(Vec8));
+      for (int i = 0; i < 8; ++i)
+        std::memcpy(dst + static_cast<std::ptrdiff_t>(c0 + i) * rows + r0, &u[i], sizeof(Vec8));
     }
   for (int r = 0; r < rows; ++r)
     for (int c = r < full_rows ? full_cols : 0; c < cols; ++c)
@@ -79,8 +81,8 @@ TTT_INLINE void transpose(T* __restrict dst, const T* __restrict src, int rows, 
 }
 
 // z[i,:] += x_i·W for n rows, W [din, dout] row-major: inner_math's register tile, 4 rows × 32 columns here. Two
-// AVX-512 vectors per row give 8 independent accumulators and one W load per two FMAs; the 16-column tile of
-// rows_times leaves the FMA units waiting on loads (at d 64, h 256 this took the kernel from ~40 to ~55 GFLOP/s).
+// AVX-512 vectors per row give 8 independent accumulators and one W load per two FMAs; with the 16 columns of
+// inner_math's rows_times the FMAs wait on loads (the 32-column tiles made the whole kernel ~1/6 faster at d 64).
 template <typename T>
 TTT_INLINE void product(T* __restrict z, const T* const* x, int n, const T* __restrict w, int din, int dout) {
   constexpr int R = 4, C = 32, C_half = 16;
@@ -177,8 +179,8 @@ struct Dims {
   int d, h, K, n_mb, group;  // group: mini-batches per checkpoint
 };
 
-// n rows of `width` in one buffer, with the row pointers the register-tiled products (rows_times, accumulate)
-// take as their operands. Not copyable: the pointers point into its own storage.
+// n rows of `width` in one buffer, with the row pointers the register-tiled products (product,
+// add_outer_products) take as operands. Not copyable: the pointers point into its own storage.
 template <typename T>
 struct RowBuffer {
   std::vector<T> data;
@@ -212,13 +214,12 @@ struct State {
 template <typename T>
 struct Slot {
   State<T> st{};
-  std::vector<T> own_state;          // W1, b1, W2, b2 back to back, for a state that is not a checkpoint
-  RowBuffer<T> z1, x2, s1, p, g1;    // K × h: Z1, gelu(Z1), S = gelu'(Z1), P = G2·W2ᵀ, G1 = P ⊙ S
-  RowBuffer<T> xhat2, gxh2, g2;      // K × d: x̂ = LN(Z2), gx̂ = (γx̂ + β − (v − x))γ, G2
-  std::vector<T> sigma2;             // K: σ of Z2's rows
+  std::vector<T> own_state;        // W1, b1, W2, b2 back to back, for a state that is not a checkpoint
+  RowBuffer<T> z1, x2, s1, p, g1;  // K × h: Z1, gelu(Z1), S = gelu'(Z1), P = G2·W2ᵀ, G1 = P ⊙ S
+  RowBuffer<T> xhat2, gxh2, g2;    // K × d: x̂ = LN(Z2), gx̂ = (γx̂ + β − (v − x))γ, G2
+  std::vector<T> sigma2;           // K: σ of Z2's rows
   void reset(const Dims& dm) {
     const int K = dm.K, d = dm.d, h = dm.h;
-    own_state.resize(2 * static_cast<std::size_t>(d) * h + h + d);
     for (auto* r : {&z1, &x2, &s1, &p, &g1}) r->reset(K, h);
     for (auto* r : {&xhat2, &gxh2, &g2}) r->reset(K, d);
     sigma2.resize(K);
@@ -226,6 +227,7 @@ struct Slot {
   // Points the state at own_state (laid out W1 [d,h], b1 [h], W2 [h,d], b2 [d]) and returns it writable.
   T* use_own_state(const Dims& dm) {
     const std::ptrdiff_t dh = static_cast<std::ptrdiff_t>(dm.d) * dm.h;
+    own_state.resize(2 * dh + dm.h + dm.d);  // allocated on first use only: slot 0 always reads a checkpoint
     T* base = own_state.data();
     st = State<T>{base, base + dh, base + dh + dm.h, base + 2 * dh + dm.h};
     return base;
@@ -235,16 +237,16 @@ struct Slot {
 // Scratch for one worker, reused across heads and mini-batches (nothing is allocated per mini-batch).
 template <typename T>
 struct Work {
-  std::vector<Slot<T>> slots;           // one per mini-batch of a checkpoint group (the forward uses slot 0)
-  RowBuffer<T> zbar1, x2bar;            // K × h: Z̄1, gelu(Z̄1)
-  RowBuffer<T> zbar2;                   // K × d: Z̄2
-  std::vector<T> attn1, attn2;          // K × K: q_i·x_j and x̄2_i·x2_j for j ≤ i
+  std::vector<Slot<T>> slots;   // one per mini-batch of a checkpoint group (the forward uses slot 0)
+  RowBuffer<T> zbar1, x2bar;    // K × h: Z̄1, gelu(Z̄1)
+  RowBuffer<T> zbar2;           // K × d: Z̄2
+  std::vector<T> attn1, attn2;  // K × K: q_i·x_j and x̄2_i·x2_j for j ≤ i
   RowBuffer<T> dx2bar, dx2, dg1, dp, dz1, scaled_h;  // K × h (dx2bar becomes ∂L/∂Z̄1)
-  RowBuffer<T> dzbar2, dg2, scaled_d;               // K × d (dg2 becomes ∂L/∂Z2)
-  std::vector<T> w1t, w2t, dw1t, dw2t;              // [h,d], [d,h], [h,d], [d,h]
-  std::vector<T> ln_scratch;                        // d
-  std::vector<const T*> rows_q, rows_k;             // the current mini-batch's rows of XQ and XK
-  std::vector<const T*> pair_x, pair_g;             // 3K: row pairs of a merged add_outer_products
+  RowBuffer<T> dzbar2, dg2, scaled_d;                // K × d (dg2 becomes ∂L/∂Z2)
+  std::vector<T> w1t, w2t, dw1t, dw2t;               // [h,d], [d,h], [h,d], [d,h]
+  std::vector<T> ln_scratch;                         // d
+  std::vector<const T*> rows_q, rows_k;              // the current mini-batch's rows of XQ and XK
+  std::vector<const T*> pair_x, pair_g;              // 3K: row pairs of a merged add_outer_products
   Work(const Dims& dm, int n_slots) : slots(n_slots) {
     const int K = dm.K, d = dm.d, h = dm.h;
     for (auto& slot : slots) slot.reset(dm);
@@ -297,28 +299,9 @@ TTT_INLINE void inner_gradients(const HeadIo<T>& io, const Dims& dm, Work<T>& ws
 
   // G2 = LN+L2 gradient at Z2: with x̂ = (Z2 − μ)/σ and gx̂ = (γ x̂ + β − (v − x)) γ,
   //   G2 = (gx̂ − mean gx̂ − x̂ mean(gx̂ x̂)) / σ        (x̂ overwrites Z2 in xhat2)
-  for (int j = 0; j < K; ++j) {
-    T* z = sl.xhat2.row(j);
-    T mu, rstd, stdv;
-    mean_rstd(z, d, mu, rstd, stdv);
-    sl.sigma2[j] = stdv;
-    const T* v = io.xv + (t0 + j) * io.sv;
-    const T* x = ws.rows_k[j];
-    T* gx = sl.gxh2.row(j);
-    T* g = sl.g2.row(j);
-    T sum_g = 0, sum_gx = 0;
-#pragma omp simd reduction(+ : sum_g, sum_gx)
-    for (int c = 0; c < d; ++c) {
-      const T xh = (z[c] - mu) * rstd;
-      z[c] = xh;
-      const T gc = (io.gamma[c] * xh + io.beta[c] - (v[c] - x[c])) * io.gamma[c];
-      gx[c] = gc;
-      sum_g += gc;
-      sum_gx += gc * xh;
-    }
-    const T mean_g = sum_g / d, mean_gx = sum_gx / d;
-    for (int c = 0; c < d; ++c) g[c] = rstd * (gx[c] - mean_g - z[c] * mean_gx);
-  }
+  for (int j = 0; j < K; ++j)
+    sl.sigma2[j] = ln_l2_grad_keep(sl.xhat2.row(j), io.xv + (t0 + j) * io.sv, ws.rows_k[j], io.gamma, io.beta,
+                                   sl.gxh2.row(j), sl.g2.row(j), d);
 
   transpose(ws.w2t.data(), sl.st.w2, h, d);
   sl.p.zero();
@@ -446,7 +429,8 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   transpose(ws.dw2t.data(), io.dw2, h, d);
 
   // State update, while io.dw*/db* still hold ∂L/∂(W1', b1', W2', b2') (they also pass through unchanged:
-  // W' = W − …, so ∂L/∂W starts as ∂L/∂W'). For a layer with input rows x_j and gradients g_j:
+  // W' = W − …, so ∂L/∂W starts as ∂L/∂W'; every other term of ∂L/∂W is added at the end, in one pass per
+  // layer). For a layer with input rows x_j and gradients g_j:
   //   W' = W − tok_K Σ_j lr_j x_jᵀ g_j,  b' = b − tok_K Σ_j lr_j g_j;  u_j = x_j·dW' + db',  s_j = u_j·g_j
   //   ∂L/∂lr_j −= tok_K s_j,  ∂L/∂tok_K −= Σ_j lr_j s_j
   //   ∂L/∂g_j = −tok_K lr_j u_j,  ∂L/∂x_j −= tok_K lr_j · g_j·dW'ᵀ
@@ -504,7 +488,7 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   }
 
   // Z̄2 = X̄2·W2 + b2 − M2·G2, M2[i,j] = tok_i lr_j (a2_ij + 1), a2_ij = x̄2_i·x2_j:
-  //   dX̄2 = dZ̄2·W2ᵀ + Σ_j da2_ij x2_j,  dW2 += X̄2ᵀ dZ̄2,  db2 += Σ_i dZ̄2_i
+  //   dX̄2 = dZ̄2·W2ᵀ + Σ_j da2_ij x2_j,  dW2 += X̄2ᵀ dZ̄2,  db2 += Σ_i dZ̄2_i  (dW2, db2: at the end)
   //   dM2_ij = −dZ̄2_i·g2_j;  dtok_i += Σ_j dM2_ij lr_j (a2_ij + 1);  dlr_j += Σ_i dM2_ij tok_i (a2_ij + 1)
   //   da2_ij = dM2_ij tok_i lr_j → dX2_j += Σ_i da2_ij x̄2_i;  dG2_j −= Σ_i M2_ij dZ̄2_i
   ws.dx2bar.zero();
@@ -536,7 +520,7 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   }
 
   // Z̄1 = Q·W1 + b1 − M1·G1, M1[i,j] = tok_i lr_j (a1_ij + 1), a1_ij = q_i·x_j:
-  //   dQ += dZ̄1·W1ᵀ + Σ_j da1_ij x_j,  dXK_j += Σ_i da1_ij q_i,  dW1 += Qᵀ dZ̄1,  db1 += Σ_i dZ̄1_i
+  //   dQ += dZ̄1·W1ᵀ + Σ_j da1_ij x_j,  dXK_j += Σ_i da1_ij q_i,  dW1 += Qᵀ dZ̄1,  db1 += Σ_i dZ̄1_i  (at the end)
   //   dM1_ij = −dZ̄1_i·g1_j (→ dtok, dlr as above);  dG1_j −= Σ_i M1_ij dZ̄1_i
   const RowBuffer<T>& dzbar1 = ws.dx2bar;
   product(dq, dzbar1.ptrs(), K, ws.w1t.data(), h, d);
@@ -559,7 +543,7 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   }
 
   // G1 = P ⊙ S(Z1), P = G2·W2ᵀ:
-  //   dP = dG1 ⊙ S,  dZ1 = dG1 ⊙ P ⊙ S'(Z1)  (gelu'' path),  dG2 += dP·W2,  dW2 += dPᵀ G2
+  //   dP = dG1 ⊙ S,  dZ1 = dG1 ⊙ P ⊙ S'(Z1)  (gelu'' path),  dG2 += dP·W2,  dW2 += dPᵀ G2  (at the end)
   for (int i = 0; i < K; ++i) {
     const T* dg = ws.dg1.row(i);
     const T* s = sl.s1.row(i);
@@ -575,53 +559,13 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   }
   product(ws.dg2.ptr(), ws.dp.ptrs(), K, st.w2, h, d);
 
-  // G2 = LNL2(Z2): back-propagate dG2_j to Z2_j, γ, β and the target v − x. With a = gx̂:
-  //   G = (a − mean a − x̂ mean(a x̂)) / σ
-  //   ∂L/∂a  = (dG − mean dG − x̂ mean(dG x̂)) / σ
-  //   ∂L/∂x̂ = −(dG mean(a x̂) + a mean(dG x̂)) / σ + γ² ∂L/∂a    (direct + through a = (γx̂ + β − t)γ)
-  //   ∂L/∂σ  = −Σ dG·G / σ
-  //   ∂L/∂Z  = (∂x̂ − mean ∂x̂ − x̂ mean(∂x̂ x̂)) / σ + ∂σ · x̂ / d
-  for (int j = 0; j < K; ++j) {
-    const T* xh = sl.xhat2.row(j);
-    const T* a = sl.gxh2.row(j);
-    const T* g = sl.g2.row(j);
-    T* dg = ws.dg2.row(j);  // becomes ∂L/∂Z2_j
-    const T sig = sl.sigma2[j], inv = T(1) / sig;
-    T s_dg = 0, s_dgx = 0, s_ax = 0, s_dgg = 0;
-#pragma omp simd reduction(+ : s_dg, s_dgx, s_ax, s_dgg)
-    for (int c = 0; c < d; ++c) {
-      s_dg += dg[c];
-      s_dgx += dg[c] * xh[c];
-      s_ax += a[c] * xh[c];
-      s_dgg += dg[c] * g[c];
-    }
-    const T m_dg = s_dg / d, m_dgx = s_dgx / d, m_ax = s_ax / d;
-    const T dsigma = -s_dgg * inv;
-    const T* v = io.xv + (t0 + j) * io.sv;
-    const T* x = ws.rows_k[j];
-    T* dv = io.dxv + static_cast<std::ptrdiff_t>(t0 + j) * d;
-    T* dkj = dk_row(j);
-    T* dxh = ws.ln_scratch.data();
-    T s_dxh = 0, s_dxhx = 0;
-#pragma omp simd reduction(+ : s_dxh, s_dxhx)
-    for (int c = 0; c < d; ++c) {
-      const T da = inv * (dg[c] - m_dg - xh[c] * m_dgx);
-      const T gam = io.gamma[c];
-      io.dgamma[c] += da * (T(2) * gam * xh[c] + io.beta[c] - (v[c] - x[c]));
-      io.dbeta[c] += da * gam;
-      const T dt = -da * gam;  // ∂L/∂target, target = v − x
-      dv[c] += dt;
-      dkj[c] -= dt;
-      const T dx = -inv * (dg[c] * m_ax + a[c] * m_dgx) + gam * gam * da;
-      dxh[c] = dx;
-      s_dxh += dx;
-      s_dxhx += dx * xh[c];
-    }
-    const T m_dxh = s_dxh / d, m_dxhx = s_dxhx / d, sig_term = dsigma / d;
-    for (int c = 0; c < d; ++c) dg[c] = inv * (dxh[c] - m_dxh - xh[c] * m_dxhx) + sig_term * xh[c];
-  }
+  // G2 = LNL2(Z2): back-propagate dG2_j to Z2_j, γ, β and the target v − x (formulas at ln_l2_grad_backward).
+  for (int j = 0; j < K; ++j)
+    ln_l2_grad_backward(ws.dg2.row(j), sl.xhat2.row(j), sl.gxh2.row(j), sl.g2.row(j), sl.sigma2[j],
+                        io.xv + (t0 + j) * io.sv, ws.rows_k[j], io.gamma, io.beta, io.dgamma, io.dbeta,
+                        io.dxv + static_cast<std::ptrdiff_t>(t0 + j) * d, dk_row(j), ws.ln_scratch.data(), d);
 
-  // Z2 = X2·W2 + b2  →  dX2 += dZ2·W2ᵀ,  dW2 += X2ᵀ dZ2,  db2 += Σ_j dZ2_j.
+  // Z2 = X2·W2 + b2  →  dX2 += dZ2·W2ᵀ,  dW2 += X2ᵀ dZ2,  db2 += Σ_j dZ2_j  (dW2, db2 just below).
   const RowBuffer<T>& dz2 = ws.dg2;
   product(ws.dx2.ptr(), dz2.ptrs(), K, ws.w2t.data(), d, h);
 
@@ -703,9 +647,7 @@ TTT_TARGET_AVX2 void backward_avx2(const HeadIo<T>& io, const Dims& dm, Work<T>&
 template <typename T>
 TTT_TARGET_AVX512 void forward_avx512(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { forward_head(io, dm, ws); }
 template <typename T>
-TTT_TARGET_AVX512 void backward_avx512(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) {
-  backward_head(io, dm, ws);
-}
+TTT_TARGET_AVX512 void backward_avx512(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { backward_head(io, dm, ws); }
 #endif
 
 template <typename T>
@@ -726,8 +668,8 @@ void check(const MlpScanInputs& in) {
   TTT_CHECK(dtype == torch::kFloat || dtype == torch::kDouble, "[ttt_mlp_scan] float32 or float64 only, got ", dtype);
   for (const auto* t :
        {&in.xk, &in.xv, &in.lr_eta, &in.token_eta, &in.ln_weight, &in.ln_bias, &in.w1, &in.b1, &in.w2, &in.b2})
-    TTT_CHECK(t->defined() && t->scalar_type() == dtype && t->device().is_cpu(), "[ttt_mlp_scan] every input must be a ",
-              dtype, " CPU tensor, got ",
+    TTT_CHECK(t->defined() && t->scalar_type() == dtype && t->device().is_cpu(),
+              "[ttt_mlp_scan] every input must be a ", dtype, " CPU tensor, got ",
               t->defined() ? ::ttt::str(t->scalar_type(), " on ", t->device()) : std::string("an undefined one"));
   TTT_CHECK(in.xq.stride(3) == 1 && in.xk.stride(3) == 1 && in.xv.stride(3) == 1,
             "[ttt_mlp_scan] xq/xk/xv need a contiguous last dim");
@@ -838,7 +780,8 @@ MlpScanGrads backward(const MlpScanInputs& in, const MlpScanForward& saved, cons
   TTT_CHECK(grad_out.sizes() == torch::IntArrayRef({B, L, H, d}), "[ttt_mlp_scan] grad of out ", shape_str(grad_out),
             " must be [", B, ",", L, ",", H, ",", d, "]");
   const std::int64_t n_ckpt = checkpoint_count(dm);
-  TTT_CHECK(saved.w1_checkpoints.defined() && saved.w1_checkpoints.sizes() == torch::IntArrayRef({B, H, n_ckpt, d, hid}) &&
+  TTT_CHECK(saved.w1_checkpoints.defined() &&
+                saved.w1_checkpoints.sizes() == torch::IntArrayRef({B, H, n_ckpt, d, hid}) &&
                 saved.b1_checkpoints.defined() && saved.w2_checkpoints.defined() && saved.b2_checkpoints.defined(),
             "[ttt_mlp_scan] saved checkpoints ", shape_str(saved.w1_checkpoints), " do not match ", dm.n_mb,
             " mini-batches in groups of ", dm.group);
