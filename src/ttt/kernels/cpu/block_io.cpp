@@ -127,14 +127,13 @@ torch::Tensor silu_times(torch::Tensor gate, const torch::Tensor& up) {
                 gate.scalar_type() == up.scalar_type() && gate.device().is_cpu(),
             "[block_io] silu_times needs contiguous CPU tensors of one shape and dtype, got ", shape_str(gate), " ",
             shape_str(up));
+  TTT_CHECK(gate.scalar_type() == torch::kFloat || gate.scalar_type() == torch::kDouble,
+            "[block_io] silu_times: float32 or float64 only, got ", gate.scalar_type());
   const auto width = gate.size(-1), rows = width == 0 ? 0 : gate.numel() / width;
-  if (gate.scalar_type() == torch::kDouble) {
-    parallel_rows<SiluArgs<double>, &silu_range<double>>({gate.data_ptr<double>(), up.data_ptr<double>(), width}, rows);
-  } else {
-    TTT_CHECK(gate.scalar_type() == torch::kFloat, "[block_io] silu_times: float32 or float64 only, got ",
-              gate.scalar_type());
-    parallel_rows<SiluArgs<float>, &silu_range<float>>({gate.data_ptr<float>(), up.data_ptr<float>(), width}, rows);
-  }
+  with_value_type(gate.scalar_type(), [&](auto zero) {
+    using T = decltype(zero);
+    parallel_rows<SiluArgs<T>, &silu_range<T>>({gate.data_ptr<T>(), up.data_ptr<T>(), width}, rows);
+  });
   return gate;
 }
 
