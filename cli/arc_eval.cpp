@@ -5,6 +5,7 @@
 // evaluation continues where it stopped. With --search, the program search (arc/search) solves the same
 // tasks and the paper's ensemble of search and TTT (search/ensemble.h) is scored too; pass2_ttt stays the
 // model's own score.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -55,7 +56,21 @@ struct TaskRecord {
   std::vector<arc::Attempts> base, ttt;
   double base_seconds = 0, ttt_seconds = 0;
   bool has_ttt = false;
+  // Per test input: where the right grid stood among the candidates (arc::answer_rank; -1: not produced).
+  std::vector<int> base_answer_rank, ttt_answer_rank;
 };
+
+std::vector<int> answer_ranks(const arc::TaskPrediction& prediction, const std::vector<arc::Grid>& answers) {
+  std::vector<int> ranks;
+  for (std::size_t t = 0; t < prediction.tests.size() && t < answers.size(); ++t)
+    ranks.push_back(arc::answer_rank(prediction.tests[t].candidates, answers[t]));
+  return ranks;
+}
+
+// Test inputs whose right grid was among the candidates.
+std::size_t answers_produced(const std::vector<int>& ranks) {
+  return static_cast<std::size_t>(std::count_if(ranks.begin(), ranks.end(), [](int r) { return r >= 0; }));
+}
 
 // A record written by an earlier run of the same evaluation, or nullopt (missing or unreadable: redo it).
 std::optional<TaskRecord> read_record(const std::string& path, bool need_ttt) {
@@ -65,6 +80,8 @@ std::optional<TaskRecord> read_record(const std::string& path, bool need_ttt) {
     TaskRecord r;
     r.base = attempts_from_json(j.at("base"), path);
     r.base_seconds = j.at("base_seconds").get<double>();
+    r.base_answer_rank = j.value("base_answer_rank", std::vector<int>{});
+    r.ttt_answer_rank = j.value("ttt_answer_rank", std::vector<int>{});
     r.has_ttt = j.contains("ttt");
     if (r.has_ttt) {
       r.ttt = attempts_from_json(j.at("ttt"), path);
@@ -92,7 +109,8 @@ int run_eval(const EvalFlags& f) {
                                    {"max_steps", f.model.max_steps}, {"max_examples", f.model.max_examples},
                                    {"early_stopping", !f.model.no_early_stop}, {"refit", f.model.refit},
                                    {"max_queries", f.model.max_queries},
-                                   {"permutations", f.model.permutations}, {"seed", f.model.seed}};
+                                   {"permutations", f.model.permutations}, {"seed", f.model.seed},
+                                   {"rank_by", f.model.rank_by}, {"max_candidates", f.model.max_candidates}};
   const auto settings_path = (fs::path(f.out) / "settings.json").string();
   if (fs::exists(settings_path)) {
     const auto before = nlohmann::json::parse(read_file(settings_path, "eval settings"), nullptr, false);
@@ -107,7 +125,7 @@ int run_eval(const EvalFlags& f) {
   install_graceful_interrupt();
   arc::Submission base_submission, ttt_submission;
   double base_seconds = 0, ttt_seconds = 0;
-  std::size_t evaluated = 0;
+  std::size_t evaluated = 0, produced_base = 0, produced_ttt = 0;
   for (std::size_t i = 0; i < tasks.size() && !interrupt_requested(); ++i) {
     const auto& task = tasks[i];
     const auto record_path = (records_dir / (task_file_stem(task.id) + ".json")).string();
@@ -115,15 +133,20 @@ int run_eval(const EvalFlags& f) {
     if (!record) {
       TaskRecord r;
       auto start = std::chrono::steady_clock::now();
-      r.base = arc::attempts_of(arc::predict_with_base_model(model, &adapters, task, options));
+      const auto base_prediction = arc::predict_with_base_model(model, &adapters, task, options);
+      r.base = arc::attempts_of(base_prediction);
       r.base_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      nlohmann::json j = {{"task", task.id}, {"base", attempts_json(r.base)}, {"base_seconds", r.base_seconds}};
+      r.base_answer_rank = answer_ranks(base_prediction, solutions.at(task.id));
+      nlohmann::json j = {{"task", task.id}, {"base", attempts_json(r.base)}, {"base_seconds", r.base_seconds},
+                          {"base_answer_rank", r.base_answer_rank}};
       if (!f.no_ttt) {
         start = std::chrono::steady_clock::now();
         r.has_ttt = true;
         try {
           const auto outcome = arc::solve_with_ttt(model, adapters, task, options);
           r.ttt = arc::attempts_of(outcome.prediction);
+          r.ttt_answer_rank = answer_ranks(outcome.prediction, solutions.at(task.id));
+          j["ttt_answer_rank"] = r.ttt_answer_rank;
           j["ttt_steps"] = outcome.report.steps;
           j["ttt_examples"] = outcome.report.examples;
           j["ttt_best_step"] = outcome.report.best_step;
@@ -135,6 +158,7 @@ int run_eval(const EvalFlags& f) {
           // model's prediction, and the reason is shown and recorded.
           std::fprintf(stderr, "%s: test-time training skipped: %s\n", printable(task.id).c_str(), e.what());
           r.ttt = r.base;
+          r.ttt_answer_rank = r.base_answer_rank;
           j["ttt_error"] = e.what();
         }
         r.ttt_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -146,6 +170,8 @@ int run_eval(const EvalFlags& f) {
     }
     base_submission[task.id] = record->base;
     base_seconds += record->base_seconds;
+    produced_base += answers_produced(record->base_answer_rank);
+    produced_ttt += answers_produced(record->ttt_answer_rank);
     if (record->has_ttt) {
       ttt_submission[task.id] = record->ttt;
       ttt_seconds += record->ttt_seconds;
@@ -207,6 +233,8 @@ int run_eval(const EvalFlags& f) {
                             {"correct_base", base_score.correct_tasks()},
                             {"test_inputs", base_score.input_count()},
                             {"correct_inputs_base", base_score.correct_inputs()},
+                            {"answer_produced_inputs_base", produced_base},
+                            {"rank_by", f.model.rank_by},
                             {"seconds_per_task_base", base_seconds / n},
                             {"report_base", base_report}};
   if (!f.no_ttt) {
@@ -214,6 +242,7 @@ int run_eval(const EvalFlags& f) {
     summary["per_input_ttt"] = ttt_score.per_input();
     summary["correct_ttt"] = ttt_score.correct_tasks();
     summary["correct_inputs_ttt"] = ttt_score.correct_inputs();
+    summary["answer_produced_inputs_ttt"] = produced_ttt;
     summary["seconds_per_task"] = (base_seconds + ttt_seconds) / n;
     summary["seconds_per_task_ttt"] = ttt_seconds / n;
     summary["report"] = ttt_report;

@@ -33,6 +33,15 @@ void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt) {
                   "for the chosen share of its schedule, instead of keeping the early-stopped adapter");
   }
   cmd->add_option("--max-queries", f.max_queries, "Augmented queries decoded per test input (0: all)")->capture_default_str()->check(CLI::Range(0, 100000));
+  cmd->add_option("--rank-by", f.rank_by,
+                  "How the two attempts are chosen: vote (the paper's two-level vote) or likelihood (the vote's "
+                  "candidates re-ranked by their mean log-likelihood under every augmented query)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"vote", "likelihood"}));
+  cmd->add_option("--max-candidates", f.max_candidates,
+                  "With --rank-by likelihood: most-produced distinct grids scored, plus the vote's finalists (0: all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
   cmd->add_option("--permutations", f.permutations, "Random demonstration orders per leave-one-out query")->capture_default_str()->check(CLI::Range(0, 100));
   cmd->add_option("--seed", f.seed, "Seed of the TTT data, adapters and queries")->capture_default_str();
   cmd->add_option("--threads", f.threads, "Intra-op threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
@@ -64,6 +73,8 @@ arc::SolveOptions solve_options(const ArcModelFlags& f) {
   o.predict.queries.seed = f.seed;
   o.predict.queries.permutations = f.permutations;
   o.predict.queries.max_queries = f.max_queries;
+  o.predict.ranking = arc::parse_candidate_ranking(f.rank_by);
+  o.predict.max_candidates = f.max_candidates;
   return o;
 }
 

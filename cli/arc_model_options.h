@@ -24,6 +24,8 @@ struct ArcModelFlags {
   bool no_early_stop = false;
   bool refit = false;
   std::size_t max_queries = 0, permutations = 2;
+  std::string rank_by = "vote";
+  std::size_t max_candidates = 8;
   std::uint64_t seed = 0;
   int threads = 0;
   std::size_t max_tasks = 0;

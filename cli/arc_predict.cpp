@@ -1,6 +1,7 @@
 // `ttt arc predict`: augmented inference with voting, two attempts per test input, written as a Kaggle
 // submission. With the base model alone (--no-ttt), with adapters trained by `ttt arc ttt` (--adapters),
 // or, by default, training each task's adapter on the fly first.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -73,7 +74,15 @@ int run_predict(const PredictFlags& f) {
           queries.push_back({{"query", q.query_id}, {"transform", q.transform}, {"prompt_tokens", q.prompt_tokens},
                              {"output", q.output ? arc::grid_to_json(*q.output) : nlohmann::json()},
                              {"log_prob", q.log_prob}});
-        tests.push_back({{"base", arc::query_base_name(t.base)}, {"queries", queries}});
+        nlohmann::json candidates = nlohmann::json::array();
+        for (const auto& c : t.candidates) {
+          nlohmann::json entry = {{"grid", arc::grid_to_json(c.grid)}, {"votes", c.votes}};
+          // -inf (unscored) is not JSON: the key is left out.
+          if (std::isfinite(c.log_likelihood)) entry["log_likelihood"] = c.log_likelihood;
+          candidates.push_back(std::move(entry));
+        }
+        tests.push_back({{"base", arc::query_base_name(t.base)}, {"queries", queries}, {"candidates", candidates},
+                         {"scoring_queries", t.scoring_queries}});
       }
       details[task.id] = {{"mode", mode}, {"tests", tests}};
     }

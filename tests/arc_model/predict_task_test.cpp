@@ -4,23 +4,17 @@
 #include <gtest/gtest.h>
 
 #include "arc/random_tasks.h"
-#include "support/random_models.h"
+#include "arc_model/tiny_grid_model.h"
 #include "ttt/arc/grid_decoder_lm.h"
 #include "ttt/arc/grid_tokens.h"
 #include "ttt/arc/predict_task.h"
 
 using namespace ttt;
 using namespace ttt::arc;
+using ttt::arc::testing::fast_options;
+using ttt::arc::testing::grid_model;
 
 namespace {
-
-models::CausalLM grid_model(std::uint64_t seed) {
-  models::ModelConfig c = test_support::tiny_config("linear", "transformer");
-  c.vocab_size = kGridVocabSize;
-  c.hidden_size = 32;
-  c.intermediate_size = 48;
-  return test_support::random_model(c, torch::kDouble, seed);
-}
 
 Task small_task(std::uint64_t seed, int demonstrations, int tests = 1) {
   DeterministicRng rng(seed);
@@ -28,14 +22,6 @@ Task small_task(std::uint64_t seed, int demonstrations, int tests = 1) {
   t.id = "small";
   for (int i = 1; i < tests; ++i) t.test.push_back(Example{ttt::arc::testing::random_grid(rng, 3), std::nullopt});
   return t;
-}
-
-PredictTaskOptions fast_options() {
-  PredictTaskOptions o;
-  o.decode.max_rows = 3;
-  o.decode.max_cols = 3;
-  o.queries.max_length = 512;
-  return o;
 }
 
 bool well_formed(const Grid& g) {

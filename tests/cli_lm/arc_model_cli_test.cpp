@@ -108,6 +108,41 @@ TEST_F(ArcModelCli, EvalPrintsTheScoresAndReusesItsRecords) {
   EXPECT_EQ(k["seconds_per_task"], j["seconds_per_task"]);
 }
 
+// --rank-by likelihood re-ranks the vote's candidates: the details list them with their scores, the eval says
+// which ranking it used and how many right grids were produced at all (never more than the inputs), and a
+// ranking that does not exist is refused by name.
+TEST_F(ArcModelCli, LikelihoodRankingScoresTheCandidatesAndEvalCountsTheAnswersProduced) {
+  const auto details = path("rank_details.json");
+  const auto p = run_cli("arc predict --tasks " + tasks() + " --model " + model() + " --no-ttt --rank-by likelihood "
+                         "--out " + path("rank.json") + " --details " + details + fast());
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  const auto d = nlohmann::json::parse(slurp(details));
+  for (const auto& [task, entry] : d.items())
+    for (const auto& test : entry["tests"]) {
+      ASSERT_TRUE(test.contains("candidates")) << task;
+      std::size_t votes = 0;
+      for (const auto& c : test["candidates"]) {
+        votes += c["votes"].get<std::size_t>();
+        // Scored candidates carry a log-likelihood (≤ 0), all of them or none.
+        ASSERT_EQ(c.contains("log_likelihood"), test["scoring_queries"].get<std::size_t>() > 0) << task;
+        if (c.contains("log_likelihood")) EXPECT_LE(c["log_likelihood"].get<double>(), 0.0) << task;
+      }
+      EXPECT_LE(votes, test["queries"].size()) << task;  // each decoded query votes once
+    }
+  const auto out = path("eval_rank");
+  const auto r = run_cli_split("arc eval --tasks " + tasks() + " --model " + model() + " --out " + out + fast() +
+                               " --no-ttt --rank-by likelihood --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output << r.err;
+  const auto j = last_json_line(r.output);
+  EXPECT_EQ(j["rank_by"], "likelihood");
+  EXPECT_LE(j["answer_produced_inputs_base"].get<int>(), j["test_inputs"].get<int>());
+  EXPECT_GE(j["answer_produced_inputs_base"].get<int>(), j["correct_inputs_base"].get<int>());
+  const auto bad = run_cli("arc eval --tasks " + tasks() + " --model " + model() + " --out " + out + fast() +
+                           " --no-ttt --rank-by votes");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_TRUE(contains(bad.output, "--rank-by")) << bad.output;
+}
+
 // --search adds the program search and the paper's ensemble: both generated rules (recolor_all,
 // flip_rows) are programs the search finds, so the ensemble answers both tasks, while pass2_ttt stays the
 // model's own score.

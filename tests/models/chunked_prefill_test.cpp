@@ -5,6 +5,7 @@
 #include <random>
 
 #include "support/random_models.h"
+#include "ttt/util/error.h"
 
 using namespace ttt;
 
@@ -64,10 +65,36 @@ TEST_P(ChunkedPrefill, AnyChunkingMatchesOneFullPass) {
   }
 }
 
+// Prefill a prompt once, repeat its cache, continue each copy with a different ending: every copy must give
+// the logits of its own full sequence (the prompt offset, 6, is not a mini-batch boundary; a batch-2 prompt
+// checks that each sequence's copies stay together).
+TEST_P(ChunkedPrefill, RepeatedCacheContinuesEachCopyIndependently) {
+  const auto v = GetParam();
+  auto model = test_support::random_model(test_support::tiny_config(v.layer_type, v.backbone), torch::kDouble, 9);
+  torch::NoGradGuard no_grad;
+  const auto prompt = torch::randint(0, 23, {2, 6}, torch::kLong);
+  const auto endings = torch::randint(0, 23, {6, 7}, torch::kLong);  // 3 per prompt sequence
+  auto cache = model->new_cache();
+  model->forward(prompt, &cache);
+  auto copies = models::repeat_cache_batch(cache, 3);
+  EXPECT_EQ(copies.position, 6);
+  const auto continued = model->forward(endings, &copies).logits;
+  for (int64_t row = 0; row < 6; ++row) {
+    const auto full = model->forward(torch::cat({prompt.narrow(0, row / 3, 1), endings.narrow(0, row, 1)}, 1)).logits;
+    const double diff = (continued.narrow(0, row, 1) - full.narrow(1, 6, 7)).abs().max().item<double>();
+    EXPECT_LE(diff, 1e-10) << v.layer_type << "/" << v.backbone << " row " << row;
+  }
+  // The original cache is untouched: it still continues its own sequences.
+  const auto again = model->forward(endings.narrow(0, 0, 2), &cache).logits;
+  const auto full0 = model->forward(torch::cat({prompt, endings.narrow(0, 0, 2)}, 1)).logits;
+  EXPECT_LE((again - full0.narrow(1, 6, 7)).abs().max().item<double>(), 1e-10);
+  EXPECT_THROW(models::repeat_cache_batch(cache, 0), Error);
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, ChunkedPrefill,
                          ::testing::Values(Variant{"linear", "transformer"}, Variant{"linear", "mamba"},
                                            Variant{"mlp", "transformer"}, Variant{"mlp", "mamba"},
-                                           Variant{"attention", "transformer"}),
+                                           Variant{"attention", "transformer"}, Variant{"mamba", "transformer"}),
                          [](const auto& info) {
                            return std::string(info.param.layer_type) + "_" + info.param.backbone;
                          });

@@ -110,7 +110,7 @@ InferenceQueries make_inference_queries(const Task& task, std::size_t test_index
   if (identity.empty()) return result;
 
   for (Task& t : identity)
-    result.queries.push_back(InferenceQuery{std::move(t), std::string(kIdentityTransform), identity_grid});
+    result.queries.push_back(InferenceQuery{std::move(t), std::string(kIdentityTransform), identity_grid, identity_grid});
   const std::size_t n_identity = result.queries.size();
 
   DeterministicRng choice_rng(derive_seed(options.seed, kTransformChoice * 1000003 + test_index));
@@ -126,7 +126,10 @@ InferenceQueries make_inference_queries(const Task& task, std::size_t test_index
       if (!augmented || !augmented->invert) continue;
       if (length && length(augmented->task) > options.max_length) continue;
       augmented->task.id = str(result.queries[i].task.id, "|", a.name());
-      result.queries.push_back(InferenceQuery{std::move(augmented->task), a.name(), std::move(augmented->invert)});
+      std::function<Grid(const Grid&)> apply;
+      if (!a.is_random()) apply = [a](const Grid& g) { return a.apply(g); };
+      result.queries.push_back(
+          InferenceQuery{std::move(augmented->task), a.name(), std::move(augmented->invert), std::move(apply)});
       break;
     }
   }

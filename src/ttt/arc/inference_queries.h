@@ -40,6 +40,10 @@ struct InferenceQuery {
   std::string transform;  // "identity" (kIdentityTransform) or the augmenter's name, e.g. "Rotate(90)"
   // Maps a grid predicted for `task` back to the original task's frame (the identity for "identity").
   std::function<Grid(const Grid&)> invert;
+  // Maps a grid of the original task's frame into the query's (the transform itself): what scoring a
+  // candidate answer under this query needs (candidate_ranking.h). Empty when the transform draws at random
+  // per task (a colour permutation), so it has no grid-level form.
+  std::function<Grid(const Grid&)> apply;
 };
 
 // Where the identity queries came from.

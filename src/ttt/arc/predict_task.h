@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "ttt/arc/candidate_ranking.h"
 #include "ttt/arc/grid_decoder.h"
 #include "ttt/arc/inference_queries.h"
 #include "ttt/arc/task.h"
@@ -28,6 +29,10 @@ struct PredictTaskOptions {
   // Tokens reserved for the answer when filtering queries by length; 0: the token count of the task's
   // largest demonstration output (H·(W+1) + EOX), a guess at the answer's size.
   std::size_t answer_room = 0;
+  // How the two attempts are chosen from the decoded grids (candidate_ranking.h): the vote, or the vote's
+  // candidates re-ranked by their likelihood under every query.
+  CandidateRanking ranking = CandidateRanking::kVote;
+  std::size_t max_candidates = 8;  // most-produced distinct grids scored (plus the vote's finalists); 0: all
 };
 
 struct QueryPrediction {
@@ -45,6 +50,9 @@ struct TestInputPrediction {
   QueryBase base = QueryBase::kNone;
   std::vector<QueryPrediction> queries;  // in query order
   VoteResult vote;                       // the full vote (finalists, group nominations) for reports
+  // The candidates (candidate_ranking.h), scored when ranking by likelihood with two or more of them.
+  std::vector<Candidate> candidates;
+  std::size_t scoring_queries = 0;  // queries every candidate was scored under (0: the vote decided)
 };
 
 struct TaskPrediction {

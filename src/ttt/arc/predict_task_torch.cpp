@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ttt/arc/candidate_ranking_lm.h"
 #include "ttt/arc/grid_decoder_lm.h"
 #include "ttt/arc/grid_tokens.h"
 #include "ttt/util/error.h"
@@ -56,6 +57,15 @@ TaskPrediction predict_task(models::CausalLM& model, const Task& task, const Pre
     prediction.vote = vote(votes);  // [[0]] twice without predictions
     prediction.attempt_1 = prediction.vote.attempt_1;
     prediction.attempt_2 = prediction.vote.attempt_2;
+    prediction.candidates = vote_candidates(votes, prediction.vote, options.max_candidates);
+    if (options.ranking == CandidateRanking::kLikelihood && prediction.candidates.size() >= 2) {
+      prediction.scoring_queries = score_candidates(model, queries.queries, prediction.candidates, context);
+      if (prediction.scoring_queries > 0) {
+        const std::vector<std::size_t> order = likelihood_order(prediction.candidates);
+        prediction.attempt_1 = prediction.candidates[order[0]].grid;
+        prediction.attempt_2 = prediction.candidates[order[1]].grid;
+      }
+    }
     out.tests.push_back(std::move(prediction));
   }
   return out;

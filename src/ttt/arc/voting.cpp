@@ -105,6 +105,8 @@ std::optional<Grid> column_majority_grid(const std::vector<Grid>& outputs) {
   return result;
 }
 
+std::vector<Grid> distinct_by_count(const std::vector<Grid>& outputs) { return rank_by_count(outputs); }
+
 std::vector<Grid> top_three_with_fill(const std::vector<Grid>& outputs) {
   if (outputs.empty()) return {};
   std::vector<Grid> nominated = rank_by_count(outputs);

@@ -57,6 +57,9 @@ struct VoteResult {
   std::vector<GroupNominations> groups;  // level-1 nominations in pool order
 };
 
+// Distinct outputs, most common first; equal counts keep the order of first appearance.
+std::vector<Grid> distinct_by_count(const std::vector<Grid>& outputs);
+
 // nullopt for no outputs.
 std::optional<Grid> row_majority_grid(const std::vector<Grid>& outputs);
 std::optional<Grid> column_majority_grid(const std::vector<Grid>& outputs);

@@ -21,6 +21,11 @@ struct Cache {
   std::int64_t position = 0;
 };
 
+// A cache whose every sequence is repeated `times` times in a row along the batch (sequence b becomes rows
+// b·times … b·times+times−1), as independent copies: continuing several different endings of one prompt
+// after prefilling the prompt once. Throws ttt::Error for times < 1.
+Cache repeat_cache_batch(const Cache& cache, std::int64_t times);
+
 class PreConvImpl : public torch::nn::Module {
  public:
   PreConvImpl(std::int64_t hidden, std::int64_t kernel, double eps);

@@ -6,6 +6,7 @@
 
 namespace ttt::nn {
 
+// repeat_cache_batch (models/causal_lm.cpp) copies every field: a new field must be added there too.
 struct LayerCache {
   torch::Tensor pre_conv_history;  // [B, k−1, C] inputs of the block's pre-conv (Mamba backbone)
   torch::Tensor qk_conv_history;   // [B, k−1, C] inputs of conv_q / conv_k (they read the same input)
