@@ -344,6 +344,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
   if (ops) {
     r["aten_ops_per_token"] = ops->top_level;
     r["aten_ops_per_token_nested"] = ops->total;
+    r["aten_ops_per_token_by_name"] = ops->top_level_by_name;  // where the per-op overhead goes
   }
   // Training has a fused path for the TTT layers only (the fused scans with their hand-written backwards).
   if (op == "train_step" && !config.is_ttt()) r["impl"] = "reference";

@@ -8,10 +8,13 @@ namespace {
 thread_local AtenOpCount* g_count = nullptr;
 thread_local std::int64_t g_depth = 0;
 
-std::unique_ptr<at::ObserverContext> on_enter(const at::RecordFunction&) {
+std::unique_ptr<at::ObserverContext> on_enter(const at::RecordFunction& fn) {
   if (g_count) {
     g_count->total += 1;
-    if (g_depth == 0) g_count->top_level += 1;
+    if (g_depth == 0) {
+      g_count->top_level += 1;
+      g_count->top_level_by_name[fn.name()] += 1;
+    }
   }
   g_depth += 1;
   return nullptr;

@@ -61,6 +61,12 @@ TEST(BenchCli, DecodeRowsCountTheLibtorchOperatorsPerToken) {
     ASSERT_TRUE(row.contains("aten_ops_per_token")) << row.dump();
     counts[i] = row["aten_ops_per_token"].get<std::int64_t>();
     EXPECT_GE(row["aten_ops_per_token_nested"].get<std::int64_t>(), counts[i]);
+    // The by-name counts add up to the top-level count.
+    std::int64_t by_name = 0;
+    for (const auto& [name, n] : row["aten_ops_per_token_by_name"].items()) {
+      by_name += n.get<std::int64_t>();
+    }
+    EXPECT_EQ(by_name, counts[i]);
     ++i;
   }
   EXPECT_GT(counts[0], 0);
