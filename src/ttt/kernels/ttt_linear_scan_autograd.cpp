@@ -1,6 +1,7 @@
 #include "ttt/kernels/ttt_linear_scan_autograd.h"
 
 #include "ttt/kernels/cpu/ttt_linear_train.h"
+#include "ttt/kernels/scan_autograd_inputs.h"
 #include "ttt/util/error.h"
 
 namespace ttt::kernels {
@@ -9,8 +10,10 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// Inputs in this order; the backward returns one gradient per input.
-enum Input { kXq, kXk, kXv, kLr, kTok, kLnW, kLnB, kW0, kB0, kNumInputs };
+using namespace scan_autograd;  // kXq … kLnB: the layer's inputs come first
+
+// Then the start state; the backward returns one gradient per input.
+enum Input { kW0 = kNumSharedInputs, kB0, kNumInputs };
 
 class LinearScanFunction : public torch::autograd::Function<LinearScanFunction> {
  public:
@@ -36,13 +39,7 @@ class LinearScanFunction : public torch::autograd::Function<LinearScanFunction> 
     saved.b_starts = ctx->saved_data["b_starts"].toTensor();
     auto g = cpu::ttt_linear_scan_backward(in, saved, grads[0], grads[1], grads[2]);
     variable_list out(kNumInputs);
-    out[kXq] = g.xq;
-    out[kXk] = g.xk;
-    out[kXv] = g.xv;
-    out[kLr] = g.lr_eta;
-    out[kTok] = g.token_eta;
-    out[kLnW] = g.ln_weight;
-    out[kLnB] = g.ln_bias;
+    put_shared_input_grads(out, g);
     out[kW0] = g.w0;
     out[kB0] = g.b0;
     return out;

@@ -1,5 +1,6 @@
 #include "ttt/kernels/ttt_mlp_scan_autograd.h"
 
+#include "ttt/kernels/scan_autograd_inputs.h"
 #include "ttt/util/error.h"
 
 namespace ttt::kernels {
@@ -8,8 +9,10 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// Inputs in this order; the backward returns one gradient per input.
-enum Input { kXq, kXk, kXv, kLr, kTok, kLnW, kLnB, kW1, kB1, kW2, kB2, kNumInputs };
+using namespace scan_autograd;  // kXq … kLnB: the layer's inputs come first
+
+// Then the start state; the backward returns one gradient per input.
+enum Input { kW1 = kNumSharedInputs, kB1, kW2, kB2, kNumInputs };
 // Outputs in this order: the layer output, then the end state.
 enum Output { kOut, kW1End, kB1End, kW2End, kB2End };
 
@@ -45,13 +48,7 @@ class MlpScanFunction : public torch::autograd::Function<MlpScanFunction> {
     const cpu::MlpStateGrads grad_end{grads[kW1End], grads[kB1End], grads[kW2End], grads[kB2End]};
     auto g = cpu::ttt_mlp_scan_backward(in, saved, grads[kOut], grad_end);
     variable_list out(kNumInputs + 1);  // + checkpoint_group, not differentiable
-    out[kXq] = g.xq;
-    out[kXk] = g.xk;
-    out[kXv] = g.xv;
-    out[kLr] = g.lr_eta;
-    out[kTok] = g.token_eta;
-    out[kLnW] = g.ln_weight;
-    out[kLnB] = g.ln_bias;
+    put_shared_input_grads(out, g);
     out[kW1] = g.w1;
     out[kB1] = g.b1;
     out[kW2] = g.w2;

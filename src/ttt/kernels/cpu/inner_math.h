@@ -103,6 +103,32 @@ TTT_INLINE void mean_rstd(const T* z, int d, T& mu, T& rstd, T& stdv) {
   rstd = T(1) / stdv;
 }
 
+// The training kernels' backward through one row of the layer output XQ + LN(z̄)·γ + β, given the output's
+// gradient `go`: dq += go; dγ += go·x̂; dβ += go; dz = (g − mean g − x̂ mean(g x̂)) / σ with g = go·γ. z̄ becomes x̂
+// in place (the caller's later steps read it).
+template <typename T>
+TTT_INLINE void output_ln_backward_row(T* __restrict zbar, const T* __restrict go, const T* __restrict gamma,
+                                       T* __restrict dq, T* __restrict dgamma, T* __restrict dbeta, T* __restrict dz,
+                                       int d) {
+  T mu, rstd, stdv;
+  mean_rstd(zbar, d, mu, rstd, stdv);
+  T sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+  for (int c = 0; c < d; ++c) {
+    const T xh = (zbar[c] - mu) * rstd;
+    zbar[c] = xh;
+    dq[c] += go[c];
+    dgamma[c] += go[c] * xh;
+    dbeta[c] += go[c];
+    const T g = go[c] * gamma[c];
+    dz[c] = g;
+    sum_g += g;
+    sum_gx += g * xh;
+  }
+  const T mean_g = sum_g / d, mean_gx = sum_gx / d;
+  for (int c = 0; c < d; ++c) dz[c] = rstd * (dz[c] - mean_g - zbar[c] * mean_gx);
+}
+
 // The training kernels' ln_l2_grad (ttt_linear_train, ttt_mlp_train), keeping what its backward needs: z becomes
 // x̂, a = gx̂ = (γ x̂ + β − (xv − xk)) γ (the gradient at x̂), g = ∂ℓ/∂z = (a − mean a − x̂ mean(a x̂)) / σ.
 // Returns σ.

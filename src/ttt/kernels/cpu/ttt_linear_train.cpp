@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ttt/kernels/cpu/inner_math.h"
+#include "ttt/kernels/cpu/scan_host.h"
 #include "ttt/ops/tensor_format.h"
 #include "ttt/util/error.h"
 
@@ -162,27 +163,10 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
 
   // out = Q + γ⊙LN(Z̄) + β  →  dQ, dγ, dβ, dZ̄.
   for (int i = 0; i < K; ++i) {
-    T* zb = row(ws.zbh, i);
-    T mu, rstd, stdv;
-    mean_rstd(zb, d, mu, rstd, stdv);
-    const T* go = io.gout + (t0 + i) * io.gout_stride;
     T* dz = row(ws.dzbar, i);
     T* dq = dq_row(i);
-    T sum_g = 0, sum_gx = 0;
-#pragma omp simd reduction(+ : sum_g, sum_gx)
-    for (int c = 0; c < d; ++c) {
-      const T xh = (zb[c] - mu) * rstd;
-      zb[c] = xh;
-      dq[c] += go[c];
-      io.dgamma[c] += go[c] * xh;
-      io.dbeta[c] += go[c];
-      const T g = go[c] * io.gamma[c];
-      dz[c] = g;
-      sum_g += g;
-      sum_gx += g * xh;
-    }
-    const T mean_g = sum_g / d, mean_gx = sum_gx / d;
-    for (int c = 0; c < d; ++c) dz[c] = rstd * (dz[c] - mean_g - zb[c] * mean_gx);
+    output_ln_backward_row(row(ws.zbh, i), io.gout + (t0 + i) * io.gout_stride, io.gamma, dq, io.dgamma, io.dbeta, dz,
+                           d);
     row_times(dq, dz, ws.wt.data(), d, d);  // Z̄ = Q·W + …  →  dQ += dZ̄·Wᵀ
   }
 
@@ -274,55 +258,28 @@ HeadFn<T> pick(bool backward) {
   return backward ? &backward_generic<T> : &forward_generic<T>;
 }
 
+scan::SharedInputs shared(const LinearScanInputs& in) {
+  return {in.xq, in.xk, in.xv, in.lr_eta, in.token_eta, in.ln_weight, in.ln_bias};
+}
+
 void check(const LinearScanInputs& in) {
-  TTT_CHECK(in.xq.dim() == 4 && in.xk.sizes() == in.xq.sizes() && in.xv.sizes() == in.xq.sizes(),
-            "[ttt_linear_scan] xq/xk/xv must share one [B,H,T,d] shape, got ", shape_str(in.xq), " ",
-            shape_str(in.xk), " ", shape_str(in.xv));
-  const auto B = in.xq.size(0), H = in.xq.size(1), T = in.xq.size(2), d = in.xq.size(3);
-  const auto dtype = in.xq.scalar_type();
-  TTT_CHECK(dtype == torch::kFloat || dtype == torch::kDouble, "[ttt_linear_scan] float32 or float64 only, got ",
-            dtype);
-  for (const auto* t : {&in.xk, &in.xv, &in.lr_eta, &in.token_eta, &in.ln_weight, &in.ln_bias, &in.w0, &in.b0})
-    TTT_CHECK(t->scalar_type() == dtype && t->device().is_cpu(), "[ttt_linear_scan] every input must be a ", dtype,
-              " CPU tensor, got ", t->scalar_type(), " on ", t->device());
-  TTT_CHECK(in.xq.stride(3) == 1 && in.xk.stride(3) == 1 && in.xv.stride(3) == 1,
-            "[ttt_linear_scan] xq/xk/xv need a contiguous last dim");
-  const auto K = in.token_eta.dim() == 1 ? in.token_eta.size(0) : 0;
-  TTT_CHECK(K > 0 && T % K == 0, "[ttt_linear_scan] T = ", T, " must be a multiple of K = ", K, " (token_eta ",
-            shape_str(in.token_eta), ")");
-  TTT_CHECK(in.lr_eta.sizes() == torch::IntArrayRef({B, H, T}), "[ttt_linear_scan] lr_eta ", shape_str(in.lr_eta),
-            " does not match xq ", shape_str(in.xq));
-  TTT_CHECK(in.ln_weight.sizes() == torch::IntArrayRef({H, d}) && in.ln_bias.sizes() == in.ln_weight.sizes(),
-            "[ttt_linear_scan] ttt_norm weight/bias ", shape_str(in.ln_weight), " ", shape_str(in.ln_bias),
-            " must be [", H, ",", d, "]");
+  scan::check_shared_inputs("[ttt_linear_scan]", shared(in), {&in.w0, &in.b0});
+  const auto B = in.xq.size(0), H = in.xq.size(1), d = in.xq.size(3);
   TTT_CHECK(in.w0.sizes() == torch::IntArrayRef({B, H, d, d}) && in.b0.sizes() == torch::IntArrayRef({B, H, 1, d}),
             "[ttt_linear_scan] state W ", shape_str(in.w0), " b ", shape_str(in.b0), " must be [", B, ",", H, ",", d,
             ",", d, "] and [", B, ",", H, ",1,", d, "]");
 }
 
-template <typename T>
-T* ptr(const torch::Tensor& t) {
-  return t.data_ptr<T>();
-}
+using scan::ptr;
 
 // Fills the per-(b, h) input pointers shared by forward and backward.
 template <typename T>
-HeadIo<T> head_inputs(const LinearScanInputs& in, const torch::Tensor& lr, const torch::Tensor& tok,
-                      const torch::Tensor& gamma, const torch::Tensor& beta, const torch::Tensor& w_starts,
-                      const torch::Tensor& b_starts, std::int64_t b, std::int64_t h) {
+HeadIo<T> head_inputs(const LinearScanInputs& in, const torch::Tensor& tok, const torch::Tensor& gamma,
+                      const torch::Tensor& beta, const torch::Tensor& w_starts, const torch::Tensor& b_starts,
+                      std::int64_t b, std::int64_t h) {
   const auto H = in.xq.size(1), d = in.xq.size(3), n_mb = w_starts.size(2);
   HeadIo<T> io{};
-  io.xq = ptr<T>(in.xq) + b * in.xq.stride(0) + h * in.xq.stride(1);
-  io.xk = ptr<T>(in.xk) + b * in.xk.stride(0) + h * in.xk.stride(1);
-  io.xv = ptr<T>(in.xv) + b * in.xv.stride(0) + h * in.xv.stride(1);
-  io.sq = in.xq.stride(2);
-  io.sk = in.xk.stride(2);
-  io.sv = in.xv.stride(2);
-  io.lr = ptr<T>(lr) + b * lr.stride(0) + h * lr.stride(1);
-  io.lr_stride = lr.stride(2);
-  io.tok = ptr<T>(tok);
-  io.gamma = ptr<T>(gamma) + h * d;
-  io.beta = ptr<T>(beta) + h * d;
+  scan::point_shared_inputs<T>(io, shared(in), tok, gamma, beta, b, h);
   io.w_starts = ptr<T>(w_starts) + (b * H + h) * n_mb * d * d;
   io.b_starts = ptr<T>(b_starts) + (b * H + h) * n_mb * d;
   return io;
@@ -344,7 +301,7 @@ LinearScanForward forward(const LinearScanInputs& in) {
     Work<T> ws(dm);
     for (auto bh = begin; bh < end; ++bh) {
       const auto b = bh / H, h = bh % H;
-      auto io = head_inputs<T>(in, in.lr_eta, tok, gamma, beta, f.w_starts, f.b_starts, b, h);
+      auto io = head_inputs<T>(in, tok, gamma, beta, f.w_starts, f.b_starts, b, h);
       io.out = ptr<T>(f.out) + (b * L * H + h) * d;
       io.out_stride = H * d;
       io.w = ptr<T>(f.w_final) + bh * d * d;
@@ -367,37 +324,23 @@ LinearScanGrads backward(const LinearScanInputs& in, const LinearScanForward& sa
   const auto tok = in.token_eta.contiguous(), gamma = in.ln_weight.contiguous(), beta = in.ln_bias.contiguous();
   const auto gout = grad_out.to(in.xq.scalar_type()).contiguous();
   const auto opts = in.xq.options();
+  const scan::SharedInputGrads shared_grads = scan::zero_shared_input_grads(shared(in));
   LinearScanGrads g;
-  g.xq = torch::zeros({B, H, L, d}, opts);
-  g.xk = torch::zeros({B, H, L, d}, opts);
-  g.xv = torch::zeros({B, H, L, d}, opts);
-  g.lr_eta = torch::zeros({B, H, L}, opts);
   g.w0 = grad_w_final.defined() ? grad_w_final.to(opts.dtype()).contiguous().clone() : torch::zeros({B, H, d, d}, opts);
   g.b0 = grad_b_final.defined() ? grad_b_final.to(opts.dtype()).contiguous().clone() : torch::zeros({B, H, 1, d}, opts);
-  auto dtok = torch::zeros({B, H, K}, opts), dgamma = torch::zeros({B, H, d}, opts), dbeta = torch::zeros({B, H, d}, opts);
   const HeadFn<T> kernel = pick<T>(true);
   at::parallel_for(0, B * H, 1, [&](std::int64_t begin, std::int64_t end) {
     Work<T> ws(dm);
     for (auto bh = begin; bh < end; ++bh) {
       const auto b = bh / H, h = bh % H;
-      auto io = head_inputs<T>(in, in.lr_eta, tok, gamma, beta, saved.w_starts, saved.b_starts, b, h);
-      io.gout = ptr<T>(gout) + (b * L * H + h) * d;
-      io.gout_stride = H * d;
-      io.dxq = ptr<T>(g.xq) + bh * L * d;
-      io.dxk = ptr<T>(g.xk) + bh * L * d;
-      io.dxv = ptr<T>(g.xv) + bh * L * d;
-      io.dlr = ptr<T>(g.lr_eta) + bh * L;
+      auto io = head_inputs<T>(in, tok, gamma, beta, saved.w_starts, saved.b_starts, b, h);
+      scan::point_shared_input_grads<T>(io, shared_grads, gout, b, h);
       io.dw = ptr<T>(g.w0) + bh * d * d;
       io.db = ptr<T>(g.b0) + bh * d;
-      io.dtok = ptr<T>(dtok) + bh * K;
-      io.dgamma = ptr<T>(dgamma) + bh * d;
-      io.dbeta = ptr<T>(dbeta) + bh * d;
       kernel(io, dm, ws);
     }
   });
-  g.token_eta = dtok.sum(torch::IntArrayRef{0, 1});
-  g.ln_weight = dgamma.sum(0);
-  g.ln_bias = dbeta.sum(0);
+  scan::finish_shared_input_grads(shared_grads, g);
   return g;
 }
 
@@ -413,8 +356,7 @@ LinearScanGrads ttt_linear_scan_backward(const LinearScanInputs& in, const Linea
                                          const torch::Tensor& grad_out, const torch::Tensor& grad_w_final,
                                          const torch::Tensor& grad_b_final) {
   check(in);
-  const auto gout = grad_out.defined() ? grad_out : torch::zeros({in.xq.size(0), in.xq.size(2), in.xq.size(1),
-                                                                  in.xq.size(3)}, in.xq.options());
+  const auto gout = scan::output_grad_or_zeros(grad_out, in.xq);
   if (in.xq.scalar_type() == torch::kDouble) return backward<double>(in, saved, gout, grad_w_final, grad_b_final);
   return backward<float>(in, saved, gout, grad_w_final, grad_b_final);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ttt/kernels/cpu/inner_math.h"
+#include "ttt/kernels/cpu/scan_host.h"
 #include "ttt/ops/tensor_format.h"
 #include "ttt/util/error.h"
 
@@ -464,27 +465,8 @@ TTT_INLINE void backward_mini_batch(const HeadIo<T>& io, const Dims& dm, Work<T>
   // out = Q + γ⊙LN(Z̄2) + β  →  dQ, dγ, dβ, and with x̂ = LN(Z̄2), g = dout⊙γ:
   //   dZ̄2 = (g − mean g − x̂ mean(g x̂)) / σ
   for (int i = 0; i < K; ++i) {
-    T* zb = ws.zbar2.row(i);
-    T mu, rstd, stdv;
-    mean_rstd(zb, d, mu, rstd, stdv);
-    const T* go = io.gout + (t0 + i) * io.gout_stride;
-    T* dz = ws.dzbar2.row(i);
-    T* dqi = dq_row(i);
-    T sum_g = 0, sum_gx = 0;
-#pragma omp simd reduction(+ : sum_g, sum_gx)
-    for (int c = 0; c < d; ++c) {
-      const T xh = (zb[c] - mu) * rstd;
-      zb[c] = xh;
-      dqi[c] += go[c];
-      io.dgamma[c] += go[c] * xh;
-      io.dbeta[c] += go[c];
-      const T g = go[c] * io.gamma[c];
-      dz[c] = g;
-      sum_g += g;
-      sum_gx += g * xh;
-    }
-    const T mean_g = sum_g / d, mean_gx = sum_gx / d;
-    for (int c = 0; c < d; ++c) dz[c] = rstd * (dz[c] - mean_g - zb[c] * mean_gx);
+    output_ln_backward_row(ws.zbar2.row(i), io.gout + (t0 + i) * io.gout_stride, io.gamma, dq_row(i), io.dgamma,
+                           io.dbeta, ws.dzbar2.row(i), d);
   }
 
   // Z̄2 = X̄2·W2 + b2 − M2·G2, M2[i,j] = tok_i lr_j (a2_ij + 1), a2_ij = x̄2_i·x2_j:
@@ -659,28 +641,13 @@ HeadFn<T> pick(bool backward) {
   return backward ? &backward_generic<T> : &forward_generic<T>;
 }
 
+scan::SharedInputs shared(const MlpScanInputs& in) {
+  return {in.xq, in.xk, in.xv, in.lr_eta, in.token_eta, in.ln_weight, in.ln_bias};
+}
+
 void check(const MlpScanInputs& in) {
-  TTT_CHECK(in.xq.dim() == 4 && in.xk.sizes() == in.xq.sizes() && in.xv.sizes() == in.xq.sizes(),
-            "[ttt_mlp_scan] xq/xk/xv must share one [B,H,T,d] shape, got ", shape_str(in.xq), " ", shape_str(in.xk),
-            " ", shape_str(in.xv));
-  const auto B = in.xq.size(0), H = in.xq.size(1), T = in.xq.size(2), d = in.xq.size(3);
-  const auto dtype = in.xq.scalar_type();
-  TTT_CHECK(dtype == torch::kFloat || dtype == torch::kDouble, "[ttt_mlp_scan] float32 or float64 only, got ", dtype);
-  for (const auto* t :
-       {&in.xk, &in.xv, &in.lr_eta, &in.token_eta, &in.ln_weight, &in.ln_bias, &in.w1, &in.b1, &in.w2, &in.b2})
-    TTT_CHECK(t->defined() && t->scalar_type() == dtype && t->device().is_cpu(),
-              "[ttt_mlp_scan] every input must be a ", dtype, " CPU tensor, got ",
-              t->defined() ? ::ttt::str(t->scalar_type(), " on ", t->device()) : std::string("an undefined one"));
-  TTT_CHECK(in.xq.stride(3) == 1 && in.xk.stride(3) == 1 && in.xv.stride(3) == 1,
-            "[ttt_mlp_scan] xq/xk/xv need a contiguous last dim");
-  const auto K = in.token_eta.dim() == 1 ? in.token_eta.size(0) : 0;
-  TTT_CHECK(K > 0 && T % K == 0, "[ttt_mlp_scan] T = ", T, " must be a multiple of K = ", K, " (token_eta ",
-            shape_str(in.token_eta), ")");
-  TTT_CHECK(in.lr_eta.sizes() == torch::IntArrayRef({B, H, T}), "[ttt_mlp_scan] lr_eta ", shape_str(in.lr_eta),
-            " does not match xq ", shape_str(in.xq));
-  TTT_CHECK(in.ln_weight.sizes() == torch::IntArrayRef({H, d}) && in.ln_bias.sizes() == in.ln_weight.sizes(),
-            "[ttt_mlp_scan] ttt_norm weight/bias ", shape_str(in.ln_weight), " ", shape_str(in.ln_bias), " must be [",
-            H, ",", d, "]");
+  scan::check_shared_inputs("[ttt_mlp_scan]", shared(in), {&in.w1, &in.b1, &in.w2, &in.b2});
+  const auto B = in.xq.size(0), H = in.xq.size(1), d = in.xq.size(3);
   const auto h = in.w1.dim() == 4 ? in.w1.size(3) : 0;
   TTT_CHECK(h > 0 && in.w1.sizes() == torch::IntArrayRef({B, H, d, h}) &&
                 in.b1.sizes() == torch::IntArrayRef({B, H, 1, h}) &&
@@ -691,10 +658,7 @@ void check(const MlpScanInputs& in) {
   TTT_CHECK(in.checkpoint_group >= 1, "[ttt_mlp_scan] checkpoint_group must be at least 1, got ", in.checkpoint_group);
 }
 
-template <typename T>
-T* ptr(const torch::Tensor& t) {
-  return t.data_ptr<T>();
-}
+using scan::ptr;
 
 Dims dims(const MlpScanInputs& in) {
   const auto K = in.token_eta.size(0), n_mb = in.xq.size(2) / K;
@@ -711,17 +675,7 @@ HeadIo<T> head_inputs(const MlpScanInputs& in, const torch::Tensor& tok, const t
   const auto H = in.xq.size(1), d = in.xq.size(3), hid = in.w1.size(3), n_ckpt = ckpt.w1_checkpoints.size(2);
   const auto bh = b * H + h;
   HeadIo<T> io{};
-  io.xq = ptr<T>(in.xq) + b * in.xq.stride(0) + h * in.xq.stride(1);
-  io.xk = ptr<T>(in.xk) + b * in.xk.stride(0) + h * in.xk.stride(1);
-  io.xv = ptr<T>(in.xv) + b * in.xv.stride(0) + h * in.xv.stride(1);
-  io.sq = in.xq.stride(2);
-  io.sk = in.xk.stride(2);
-  io.sv = in.xv.stride(2);
-  io.lr = ptr<T>(in.lr_eta) + b * in.lr_eta.stride(0) + h * in.lr_eta.stride(1);
-  io.lr_stride = in.lr_eta.stride(2);
-  io.tok = ptr<T>(tok);
-  io.gamma = ptr<T>(gamma) + h * d;
-  io.beta = ptr<T>(beta) + h * d;
+  scan::point_shared_inputs<T>(io, shared(in), tok, gamma, beta, b, h);
   io.w1_ckpt = ptr<T>(ckpt.w1_checkpoints) + bh * n_ckpt * d * hid;
   io.b1_ckpt = ptr<T>(ckpt.b1_checkpoints) + bh * n_ckpt * hid;
   io.w2_ckpt = ptr<T>(ckpt.w2_checkpoints) + bh * n_ckpt * d * hid;
@@ -774,7 +728,7 @@ torch::Tensor end_state_grad(const torch::Tensor& g, const torch::Tensor& like) 
 template <typename T>
 MlpScanGrads backward(const MlpScanInputs& in, const MlpScanForward& saved, const torch::Tensor& grad_out,
                       const MlpStateGrads& grad_end) {
-  const auto B = in.xq.size(0), H = in.xq.size(1), L = in.xq.size(2), d = in.xq.size(3), K = in.token_eta.size(0);
+  const auto B = in.xq.size(0), H = in.xq.size(1), L = in.xq.size(2), d = in.xq.size(3);
   const auto hid = in.w1.size(3);
   const Dims dm = dims(in);
   TTT_CHECK(grad_out.sizes() == torch::IntArrayRef({B, L, H, d}), "[ttt_mlp_scan] grad of out ", shape_str(grad_out),
@@ -787,43 +741,27 @@ MlpScanGrads backward(const MlpScanInputs& in, const MlpScanForward& saved, cons
             " mini-batches in groups of ", dm.group);
   const auto tok = in.token_eta.contiguous(), gamma = in.ln_weight.contiguous(), beta = in.ln_bias.contiguous();
   const auto gout = grad_out.to(in.xq.scalar_type()).contiguous();
-  const auto opts = in.xq.options();
+  const scan::SharedInputGrads shared_grads = scan::zero_shared_input_grads(shared(in));
   MlpScanGrads g;
-  g.xq = torch::zeros({B, H, L, d}, opts);
-  g.xk = torch::zeros({B, H, L, d}, opts);
-  g.xv = torch::zeros({B, H, L, d}, opts);
-  g.lr_eta = torch::zeros({B, H, L}, opts);
   g.w1 = end_state_grad(grad_end.w1, in.w1);
   g.b1 = end_state_grad(grad_end.b1, in.b1);
   g.w2 = end_state_grad(grad_end.w2, in.w2);
   g.b2 = end_state_grad(grad_end.b2, in.b2);
-  auto dtok = torch::zeros({B, H, K}, opts), dgamma = torch::zeros({B, H, d}, opts);
-  auto dbeta = torch::zeros({B, H, d}, opts);
   const HeadFn<T> kernel = pick<T>(true);
   at::parallel_for(0, B * H, 1, [&](std::int64_t begin, std::int64_t end) {
     Work<T> ws(dm, dm.group);
     for (auto bh = begin; bh < end; ++bh) {
       const auto b = bh / H, h = bh % H;
       auto io = head_inputs<T>(in, tok, gamma, beta, saved, b, h);
-      io.gout = ptr<T>(gout) + (b * L * H + h) * d;
-      io.gout_stride = H * d;
-      io.dxq = ptr<T>(g.xq) + bh * L * d;
-      io.dxk = ptr<T>(g.xk) + bh * L * d;
-      io.dxv = ptr<T>(g.xv) + bh * L * d;
-      io.dlr = ptr<T>(g.lr_eta) + bh * L;
+      scan::point_shared_input_grads<T>(io, shared_grads, gout, b, h);
       io.dw1 = ptr<T>(g.w1) + bh * d * hid;
       io.db1 = ptr<T>(g.b1) + bh * hid;
       io.dw2 = ptr<T>(g.w2) + bh * d * hid;
       io.db2 = ptr<T>(g.b2) + bh * d;
-      io.dtok = ptr<T>(dtok) + bh * K;
-      io.dgamma = ptr<T>(dgamma) + bh * d;
-      io.dbeta = ptr<T>(dbeta) + bh * d;
       kernel(io, dm, ws);
     }
   });
-  g.token_eta = dtok.sum(torch::IntArrayRef{0, 1});
-  g.ln_weight = dgamma.sum(0);
-  g.ln_bias = dbeta.sum(0);
+  scan::finish_shared_input_grads(shared_grads, g);
   return g;
 }
 
@@ -838,9 +776,7 @@ MlpScanForward ttt_mlp_scan_forward(const MlpScanInputs& in) {
 MlpScanGrads ttt_mlp_scan_backward(const MlpScanInputs& in, const MlpScanForward& saved, const torch::Tensor& grad_out,
                                    const MlpStateGrads& grad_end_state) {
   check(in);
-  const auto gout = grad_out.defined()
-                        ? grad_out
-                        : torch::zeros({in.xq.size(0), in.xq.size(2), in.xq.size(1), in.xq.size(3)}, in.xq.options());
+  const auto gout = scan::output_grad_or_zeros(grad_out, in.xq);
   if (in.xq.scalar_type() == torch::kDouble) return backward<double>(in, saved, gout, grad_end_state);
   return backward<float>(in, saved, gout, grad_end_state);
 }
