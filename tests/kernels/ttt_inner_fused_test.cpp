@@ -4,6 +4,9 @@
 // odd offsets, decode steps, both inner models, float32 and float64.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include <limits>
 #include <random>
 
@@ -243,6 +246,22 @@ TEST(FusedKernelThreads, ParallelForReallyUsesTheThreads) {
   at::set_num_threads(1);
   EXPECT_EQ(kernels::cpu::detail::parallel_for_threads(12), 1);
   at::set_num_threads(saved);
+}
+
+// TTT_KERNEL_ISA (set by the ctest entries that rerun this suite per instruction set) narrows the clone every
+// kernel dispatches to, and never widens it past what the CPU supports; isa_name() reports the choice.
+TEST(FusedKernelIsa, TheEnvironmentNarrowsTheInstructionSetAndNeverWidensIt) {
+  using kernels::cpu::detail::Isa;
+  const Isa detected = kernels::cpu::detail::detected_isa();
+  Isa expected = detected;
+  if (const char* env = std::getenv("TTT_KERNEL_ISA")) {
+    const std::string wanted(env);
+    const Isa requested = wanted == "generic" ? Isa::Generic : wanted == "avx2" ? Isa::Avx2 : Isa::Avx512;
+    if (static_cast<int>(requested) < static_cast<int>(detected)) expected = requested;
+  }
+  EXPECT_EQ(kernels::cpu::detail::cpu_isa(), expected);
+  const std::string name = kernels::cpu::isa_name();
+  EXPECT_EQ(name, expected == Isa::Avx512 ? "avx512" : expected == Isa::Avx2 ? "avx2+fma" : "generic");
 }
 
 // The vectorisable tanh of the TTT-MLP loops against libm: ≤ 2e-7 absolute over [−60, 60], exact signs and

@@ -2,21 +2,48 @@
 
 #include <ATen/Parallel.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace ttt::kernels::cpu::detail {
 
-Isa cpu_isa() {
-  static const Isa isa = [] {
+Isa detected_isa() {
 #ifdef TTT_HAVE_ISA_VARIANTS
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq"))
-      return Isa::Avx512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq"))
+    return Isa::Avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
 #endif
-    return Isa::Generic;
+  return Isa::Generic;
+}
+
+std::optional<Isa> parse_isa(const char* name) {
+  if (std::strcmp(name, "avx512") == 0) return Isa::Avx512;
+  if (std::strcmp(name, "avx2") == 0) return Isa::Avx2;
+  if (std::strcmp(name, "generic") == 0) return Isa::Generic;
+  return std::nullopt;
+}
+
+Isa cpu_isa() {
+  // Read once, possibly during static initialisation (kernels keep the choice in namespace-scope
+  // constants), so an unknown value can only be reported, not thrown.
+  static const Isa isa = [] {
+    const Isa detected = detected_isa();
+    const char* requested = std::getenv("TTT_KERNEL_ISA");
+    if (requested == nullptr || *requested == '\0') return detected;
+    const std::optional<Isa> wanted = parse_isa(requested);
+    if (!wanted) {
+      std::fprintf(stderr, "ttt: TTT_KERNEL_ISA='%s' is not one of avx512, avx2, generic; using the CPU's best\n",
+                   requested);
+      return detected;
+    }
+    // Never wider than the CPU runs: the enum is ordered Generic < Avx2 < Avx512.
+    return static_cast<int>(*wanted) < static_cast<int>(detected) ? *wanted : detected;
   }();
   return isa;
 }

@@ -297,15 +297,17 @@ TTT_INLINE void accumulate(T* acc_w, T* acc_b, const T* const* x, const T* __res
 // e^r; 2^n assembled in the exponent bits. Absolute error ≈ 1e-7 (the kernels tests compare at 1e-4).
 // Written without float min/max and std::floor, which keep GCC from vectorising the loop unless -ffast-math:
 // |x| is clamped to 43.5 (tanh is ±1 in float long before) in the integer domain, where non-negative floats
-// order like their bit patterns (inf and NaN patterns are larger, so they clamp too), and floor is a
-// truncation (exact on [−125.5, 0.5]) corrected by one where it rounded up.
+// order like their bit patterns (inf and NaN patterns are larger, so they clamp too), and floor is the
+// truncation of a shifted, positive argument.
 TTT_INLINE float tanh_fast(float x) {
   const std::int32_t a_bits = __builtin_bit_cast(std::int32_t, std::fabs(x));
   const std::int32_t cap = __builtin_bit_cast(std::int32_t, 43.5f);
   const float y = -2.0f * __builtin_bit_cast(float, a_bits < cap ? a_bits : cap);
   const float v = y * 1.44269504088896341f + 0.5f;
-  const float t = static_cast<float>(static_cast<std::int32_t>(v));
-  const float n = t - static_cast<float>(t > v);  // floor(v)
+  // floor(v) as a truncation of v + 128 > 0 (v ≥ −125.5; within float rounding of an integer it may give that
+  // integer, which only moves |r| past ln2/2 by ~1e-5). The compare-and-correct form it replaced became a branch
+  // that kept the AVX2 clone's loops scalar.
+  const float n = static_cast<float>(static_cast<std::int32_t>(v + 128.0f) - 128);
   const float r = (y - n * 0.693359375f) + n * 2.12194440e-4f;
   const float p =
       1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
@@ -323,8 +325,12 @@ TTT_INLINE T gelu(T x) {
 
 enum class Isa { Generic, Avx2, Avx512 };
 
-// The widest instruction set this CPU supports among those the kernels are compiled for (detected once).
+// The widest instruction set this CPU supports among those the kernels are compiled for (detected once), or a
+// narrower one named by the environment variable TTT_KERNEL_ISA (avx512, avx2, generic): the tests run the
+// kernel suite under each so that every clone is checked on a machine that would otherwise pick one.
 Isa cpu_isa();
+// What the CPU supports, whatever TTT_KERNEL_ISA says.
+Isa detected_isa();
 
 // How many threads at::parallel_for really uses for `items` independent items when called from the kernels'
 // translation units (a self-check: compiled without OpenMP, at::parallel_for silently runs serially).
