@@ -7,9 +7,11 @@
 
 #include "support/run_cli.h"
 
+using ttt::test_support::cli_command;
 using ttt::test_support::contains;
 using ttt::test_support::run_cli;
 using ttt::test_support::run_cli_split;
+using ttt::test_support::run_shell;
 
 namespace {
 
@@ -129,4 +131,20 @@ TEST(BenchCli, VersionPrintsTheThreadSetUp) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "threads ")) << r.output;
   EXPECT_TRUE(contains(r.output, "kernels fused")) << r.output;
+}
+
+// TTT_KERNEL_ISA narrows the kernels' instruction set and --version says which runs; a value that is not an
+// instruction set is named once on stderr and the CPU's best is used (the run does not fail for it).
+TEST(BenchCli, KernelIsaOverrideIsReportedAndABadValueNamedOnce) {
+  auto r = run_shell("TTT_KERNEL_ISA=generic " + cli_command("--version"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "kernels fused generic")) << r.output;
+  // Without the test environment's TTT_STARTUP_DONE and wait policy, `ttt` re-executes itself at start-up.
+  r = run_shell("env -u TTT_STARTUP_DONE -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT TTT_KERNEL_ISA=sse9 " +
+                cli_command("--version"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string warning = "TTT_KERNEL_ISA='sse9' is not one of avx512, avx2, generic";
+  const auto first = r.output.find(warning);
+  ASSERT_NE(first, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(warning, first + 1), std::string::npos) << "named twice: " << r.output;
 }

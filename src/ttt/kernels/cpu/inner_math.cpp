@@ -30,8 +30,9 @@ std::optional<Isa> parse_isa(const char* name) {
 }
 
 Isa cpu_isa() {
-  // Read once, possibly during static initialisation (kernels keep the choice in namespace-scope
-  // constants), so an unknown value can only be reported, not thrown.
+  // Read once, on the first kernel call (never during static initialisation, so `ttt`'s start-up re-exec does
+  // not report a bad value twice); a kernel call must not fail for it, so an unknown value is reported, not
+  // thrown.
   static const Isa isa = [] {
     const Isa detected = detected_isa();
     const char* requested = std::getenv("TTT_KERNEL_ISA");

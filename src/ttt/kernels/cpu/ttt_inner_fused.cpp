@@ -201,13 +201,11 @@ template <typename T>
 TTT_TARGET_AVX512 void head_avx512(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) { run_head(hd, dm, ws); }
 #endif
 
-const Isa kIsa = cpu_isa();
-
 template <typename T>
 HeadFn<T> head_kernel() {
 #ifdef TTT_HAVE_ISA_VARIANTS
-  if (kIsa == Isa::Avx512) return &head_avx512<T>;
-  if (kIsa == Isa::Avx2) return &head_avx2<T>;
+  if (cpu_isa() == Isa::Avx512) return &head_avx512<T>;
+  if (cpu_isa() == Isa::Avx2) return &head_avx2<T>;
 #endif
   return &head_generic<T>;
 }
@@ -286,7 +284,7 @@ torch::Tensor run(ops::InnerModel model, ops::InnerState& s, const ChunkInputs& 
 }  // namespace
 
 const char* isa_name() {
-  switch (kIsa) {
+  switch (cpu_isa()) {
     case Isa::Avx512: return "avx512";
     case Isa::Avx2: return "avx2+fma";
     default: return "generic";
