@@ -332,6 +332,27 @@ Isa cpu_isa();
 // What the CPU supports, whatever TTT_KERNEL_ISA says.
 Isa detected_isa();
 
+// One kernel body F (a TTT_INLINE function taking A...) compiled once per instruction set: each clone inlines F
+// under its own target, and pick() returns the one cpu_isa() chose. Every fused kernel dispatches through this.
+template <typename Signature, auto F>
+struct IsaClones;
+template <typename... A, auto F>
+struct IsaClones<void(A...), F> {
+  using Fn = void (*)(A...);
+  static void generic(A... a) { F(a...); }
+#ifdef TTT_HAVE_ISA_VARIANTS
+  TTT_TARGET_AVX2 static void avx2(A... a) { F(a...); }
+  TTT_TARGET_AVX512 static void avx512(A... a) { F(a...); }
+#endif
+  static Fn pick() {
+#ifdef TTT_HAVE_ISA_VARIANTS
+    if (cpu_isa() == Isa::Avx512) return &avx512;
+    if (cpu_isa() == Isa::Avx2) return &avx2;
+#endif
+    return &generic;
+  }
+};
+
 // How many threads at::parallel_for really uses for `items` independent items when called from the kernels'
 // translation units (a self-check: compiled without OpenMP, at::parallel_for silently runs serially).
 int parallel_for_threads(std::int64_t items);

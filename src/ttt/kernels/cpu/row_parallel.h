@@ -13,31 +13,10 @@
 
 namespace ttt::kernels::cpu::detail {
 
-template <typename Args, auto F>
-void rows_generic(const Args& a, std::int64_t begin, std::int64_t end) {
-  F(a, begin, end);
-}
-#ifdef TTT_HAVE_ISA_VARIANTS
-template <typename Args, auto F>
-TTT_TARGET_AVX2 void rows_avx2(const Args& a, std::int64_t begin, std::int64_t end) {
-  F(a, begin, end);
-}
-template <typename Args, auto F>
-TTT_TARGET_AVX512 void rows_avx512(const Args& a, std::int64_t begin, std::int64_t end) {
-  F(a, begin, end);
-}
-#endif
 
 template <typename Args, auto F>
 void parallel_rows(const Args& a, std::int64_t rows, std::int64_t grain = 16) {
-  using Fn = void (*)(const Args&, std::int64_t, std::int64_t);
-  Fn fn = &rows_generic<Args, F>;
-#ifdef TTT_HAVE_ISA_VARIANTS
-  if (cpu_isa() == Isa::Avx512)
-    fn = &rows_avx512<Args, F>;
-  else if (cpu_isa() == Isa::Avx2)
-    fn = &rows_avx2<Args, F>;
-#endif
+  const auto fn = IsaClones<void(const Args&, std::int64_t, std::int64_t), F>::pick();
   // Rows are C ≈ 1k floats: 16 of them are enough work to be worth a thread (the default grain).
   at::parallel_for(0, rows, grain, [&](std::int64_t begin, std::int64_t end) { fn(a, begin, end); });
 }

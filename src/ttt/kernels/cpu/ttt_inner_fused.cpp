@@ -193,21 +193,8 @@ template <typename T>
 using HeadFn = void (*)(const Head<T>&, const Dims&, Scratch<T>&);
 
 template <typename T>
-void head_generic(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) { run_head(hd, dm, ws); }
-#ifdef TTT_HAVE_ISA_VARIANTS
-template <typename T>
-TTT_TARGET_AVX2 void head_avx2(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) { run_head(hd, dm, ws); }
-template <typename T>
-TTT_TARGET_AVX512 void head_avx512(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) { run_head(hd, dm, ws); }
-#endif
-
-template <typename T>
 HeadFn<T> head_kernel() {
-#ifdef TTT_HAVE_ISA_VARIANTS
-  if (cpu_isa() == Isa::Avx512) return &head_avx512<T>;
-  if (cpu_isa() == Isa::Avx2) return &head_avx2<T>;
-#endif
-  return &head_generic<T>;
+  return IsaClones<void(const Head<T>&, const Dims&, Scratch<T>&), &run_head<T>>::pick();
 }
 
 // Copy-on-write: the kernel may write `t` in place only if nothing else can see its storage.

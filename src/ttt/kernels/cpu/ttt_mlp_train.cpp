@@ -618,27 +618,9 @@ template <typename T>
 using HeadFn = void (*)(const HeadIo<T>&, const Dims&, Work<T>&);
 
 template <typename T>
-void forward_generic(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { forward_head(io, dm, ws); }
-template <typename T>
-void backward_generic(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { backward_head(io, dm, ws); }
-#ifdef TTT_HAVE_ISA_VARIANTS
-template <typename T>
-TTT_TARGET_AVX2 void forward_avx2(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { forward_head(io, dm, ws); }
-template <typename T>
-TTT_TARGET_AVX2 void backward_avx2(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { backward_head(io, dm, ws); }
-template <typename T>
-TTT_TARGET_AVX512 void forward_avx512(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { forward_head(io, dm, ws); }
-template <typename T>
-TTT_TARGET_AVX512 void backward_avx512(const HeadIo<T>& io, const Dims& dm, Work<T>& ws) { backward_head(io, dm, ws); }
-#endif
-
-template <typename T>
 HeadFn<T> pick(bool backward) {
-#ifdef TTT_HAVE_ISA_VARIANTS
-  if (cpu_isa() == Isa::Avx512) return backward ? &backward_avx512<T> : &forward_avx512<T>;
-  if (cpu_isa() == Isa::Avx2) return backward ? &backward_avx2<T> : &forward_avx2<T>;
-#endif
-  return backward ? &backward_generic<T> : &forward_generic<T>;
+  using Signature = void(const HeadIo<T>&, const Dims&, Work<T>&);
+  return backward ? IsaClones<Signature, &backward_head<T>>::pick() : IsaClones<Signature, &forward_head<T>>::pick();
 }
 
 scan::SharedInputs shared(const MlpScanInputs& in) {
