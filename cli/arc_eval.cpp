@@ -289,7 +289,7 @@ void register_arc_eval(CLI::App& arc) {
   cmd->add_option("--tasks", f->tasks, "Tasks with known test outputs (file, folder, or Kaggle challenges)")->required();
   cmd->add_option("--out", f->out, "Output folder: submissions, reports, per-task records")->capture_default_str();
   cmd->add_flag("--no-ttt", f->no_ttt, "Only the base model");
-  add_arc_model_flags(cmd, f->model, true);
+  add_arc_model_flags(cmd, f->model, true, true);
   cmd->add_flag("--search", f->search,
                 "Also run the program search and score its ensemble with the model (the paper's final system)");
   cmd->add_option("--search-depth", f->search_options.max_depth, "Program search: most transforms per program (0-4)")

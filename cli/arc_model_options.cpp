@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace ttt::cli {
 
-void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt) {
+void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt, bool with_prediction) {
   cmd->add_option("--model", f.model, "Base model folder (config.json + model.safetensors); default: the shipped model");
   if (with_ttt) {
     cmd->add_option("--lora-rank", f.rank, "LoRA rank")->capture_default_str()->check(CLI::Range(1, 4096));
@@ -32,17 +32,19 @@ void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt) {
                   "After early stopping, train a fresh adapter on every demonstration (the held-out one included) "
                   "for the chosen share of its schedule, instead of keeping the early-stopped adapter");
   }
-  cmd->add_option("--max-queries", f.max_queries, "Augmented queries decoded per test input (0: all)")->capture_default_str()->check(CLI::Range(0, 100000));
-  cmd->add_option("--rank-by", f.rank_by,
-                  "How the two attempts are chosen: vote (the paper's two-level vote) or likelihood (the vote's "
-                  "candidates re-ranked by their mean log-likelihood under every augmented query)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"vote", "likelihood"}));
-  cmd->add_option("--max-candidates", f.max_candidates,
-                  "With --rank-by likelihood: most-produced distinct grids scored, plus the vote's finalists (0: all)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1000));
-  cmd->add_option("--permutations", f.permutations, "Random demonstration orders per leave-one-out query")->capture_default_str()->check(CLI::Range(0, 100));
+  if (with_prediction) {
+    cmd->add_option("--max-queries", f.max_queries, "Augmented queries decoded per test input (0: all)")->capture_default_str()->check(CLI::Range(0, 100000));
+    cmd->add_option("--rank-by", f.rank_by,
+                    "How the two attempts are chosen: vote (the paper's two-level vote) or likelihood (the vote's "
+                    "candidates re-ranked by their mean log-likelihood under every augmented query)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"vote", "likelihood"}));
+    cmd->add_option("--max-candidates", f.max_candidates,
+                    "With --rank-by likelihood: most-produced distinct grids scored, plus the vote's finalists (0: all)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000));
+    cmd->add_option("--permutations", f.permutations, "Random demonstration orders per leave-one-out query")->capture_default_str()->check(CLI::Range(0, 100));
+  }
   cmd->add_option("--seed", f.seed, "Seed of the TTT data, adapters and queries")->capture_default_str();
   cmd->add_option("--threads", f.threads, "Intra-op threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_option("--max-tasks", f.max_tasks, "Only the first N tasks (0: all)")->capture_default_str()->check(CLI::Range(0, 1 << 30));

@@ -31,7 +31,9 @@ struct ArcModelFlags {
   std::size_t max_tasks = 0;
 };
 
-void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt);
+// with_ttt: the LoRA and training flags; with_prediction: the augmented-inference flags (queries, orders,
+// ranking), which `arc ttt` (training only) does not take.
+void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt, bool with_prediction);
 arc::SolveOptions solve_options(const ArcModelFlags& f);
 
 // The shipped base model: models/arc-base next to the source tree the binary was built from (found from

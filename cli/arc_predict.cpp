@@ -116,7 +116,7 @@ void register_arc_predict(CLI::App& arc) {
   cmd->add_option("--adapters", f->adapters, "Folder written by `ttt arc ttt` (use its adapters instead of training)");
   cmd->add_flag("--no-ttt", f->no_ttt, "Predict with the base model alone");
   cmd->add_option("--details", f->details, "Also write every query's prediction (JSON)");
-  add_arc_model_flags(cmd, f->model, true);
+  add_arc_model_flags(cmd, f->model, true, true);
   cmd->add_flag("--json", f->json, "One JSON object per task, then a summary");
   cmd->callback([f] { run_predict(*f); });
 }

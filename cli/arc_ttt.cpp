@@ -127,7 +127,7 @@ void register_arc_ttt(CLI::App& arc) {
   auto* cmd = arc.add_subcommand("ttt", "Per-task test-time training: one LoRA adapter per task (resumable)");
   cmd->add_option("--tasks", f->tasks, "Task file, folder of task files, or Kaggle challenges file")->required();
   cmd->add_option("--out", f->out, "Output folder: adapters/<task>.safetensors, reports/<task>.json")->required();
-  add_arc_model_flags(cmd, f->model, true);
+  add_arc_model_flags(cmd, f->model, true, false);
   cmd->add_option("--nproc", f->nproc, "Split the tasks over N local worker processes")->check(CLI::Range(1, 256));
   cmd->add_flag("--json", f->json, "One JSON object per task, then a summary");
   cmd->callback([f] {

@@ -34,7 +34,9 @@ class ArcModelCli : public ::testing::Test {
   static std::string tasks() { return (dir_->path() / "tasks").string(); }
   static std::string path(const std::string& name) { return (dir_->path() / name).string(); }
   // Few queries and little TTT data: these tests check plumbing, not accuracy.
-  static std::string fast() { return " --max-examples 4 --lora-rank 4 --max-queries 3 --threads 1"; }
+  // `arc ttt` only trains: it takes no prediction flags.
+  static std::string fast_training() { return " --max-examples 4 --lora-rank 4 --threads 1"; }
+  static std::string fast() { return fast_training() + " --max-queries 3"; }
   static TempDir* dir_;
 };
 TempDir* ArcModelCli::dir_ = nullptr;
@@ -167,15 +169,21 @@ TEST_F(ArcModelCli, EvalWithSearchScoresTheEnsembleOfSearchAndTtt) {
 
 TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
   const auto out = path("ttt");
-  const auto r = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());
+  const auto r = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast_training());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(fs::exists(fs::path(out) / "adapters" / "recolor_all-0.safetensors"));
   EXPECT_TRUE(fs::exists(fs::path(out) / "reports" / "flip_rows-0.json"));
-  const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());
+  const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast_training());
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_TRUE(contains(again.output, "0 trained, 2 already done")) << again.output;
+  // Prediction flags belong to predict/eval: `arc ttt` refuses them rather than ignoring them.
+  const auto predicting = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + path("ttt3") +
+                                  fast_training() + " --rank-by likelihood");
+  EXPECT_NE(predicting.exit_code, 0);
+  EXPECT_TRUE(contains(predicting.output, "--rank-by")) << predicting.output;
+  EXPECT_FALSE(fs::exists(path("ttt3")));
   // Two local workers share the task list: each task trained once, same files.
-  const auto split = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + path("ttt2") + fast() +
+  const auto split = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + path("ttt2") + fast_training() +
                              " --nproc 2");
   ASSERT_EQ(split.exit_code, 0) << split.output;
   for (const char* name : {"recolor_all-0", "flip_rows-0"})
@@ -200,7 +208,7 @@ TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
 TEST_F(ArcModelCli, TttKilledMidRunResumesWithoutRedoingFinishedTasks) {
   const auto out = path("killed");
   // kill -9 as soon as the first task's report exists (the second task is then being trained).
-  const auto script = "(" + cli_command("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast()) +
+  const auto script = "(" + cli_command("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast_training()) +
                       " >/dev/null 2>&1 & pid=$!; for i in $(seq 1 600); do [ -n \"$(ls " + out +
                       "/reports 2>/dev/null)\" ] && break; sleep 0.05; done; kill -9 $pid; wait $pid; exit 0)";
   ASSERT_EQ(run_shell(script).exit_code, 0);
@@ -210,7 +218,7 @@ TEST_F(ArcModelCli, TttKilledMidRunResumesWithoutRedoingFinishedTasks) {
     EXPECT_NO_THROW(nlohmann::json::parse(slurp(e.path()))) << e.path();  // never half written
   }
   ASSERT_GE(reports, 1u);
-  const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast());
+  const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast_training());
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_TRUE(contains(again.output, std::to_string(2 - reports) + " trained, " + std::to_string(reports) +
                                          " already done")) << again.output;
@@ -249,7 +257,7 @@ TEST_F(ArcModelCli, BadTasksModelsAndContextsGiveClearErrors) {
                                             << "}, {\"input\": " << grid << ", \"output\": " << grid
                                             << "}], \"test\": [{\"input\": " << grid << "}]}"; }
   fs::copy_file(fs::path(tasks()) / "recolor_all-0.json", path("long/recolor_all-0.json"));
-  r = run_cli("arc ttt --tasks " + path("long") + " --model " + model() + " --out " + path("long-out") + fast());
+  r = run_cli("arc ttt --tasks " + path("long") + " --model " + model() + " --out " + path("long-out") + fast_training());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "long: failed")) << r.output;
   EXPECT_TRUE(contains(r.output, "context")) << r.output;
