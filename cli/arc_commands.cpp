@@ -3,7 +3,7 @@
 namespace ttt::cli {
 
 void register_arc_commands(CLI::App& app) {
-  CLI::App* arc = app.add_subcommand("arc", "ARC tasks: validate, score, generate, report, augment, ttt-data, solve, ensemble");
+  CLI::App* arc = app.add_subcommand("arc", "ARC: pretrain a base model, per-task test-time training, predict, eval; tasks: validate, score, generate, report, augment, ttt-data; program search: solve, ensemble");
   arc->require_subcommand(1);
   register_arc_validate(*arc);
   register_arc_score(*arc);

@@ -126,6 +126,7 @@ int run_eval(const EvalFlags& f) {
   arc::Submission base_submission, ttt_submission;
   double base_seconds = 0, ttt_seconds = 0;
   std::size_t evaluated = 0, produced_base = 0, produced_ttt = 0;
+  TaskEta eta(tasks.size());
   for (std::size_t i = 0; i < tasks.size() && !interrupt_requested(); ++i) {
     const auto& task = tasks[i];
     const auto record_path = (records_dir / (task_file_stem(task.id) + ".json")).string();
@@ -167,6 +168,9 @@ int run_eval(const EvalFlags& f) {
       }
       write_file_atomic(record_path, j.dump() + "\n");
       record = std::move(r);
+      eta.finished(record->base_seconds + record->ttt_seconds);
+    } else {
+      eta.skipped();
     }
     base_submission[task.id] = record->base;
     base_seconds += record->base_seconds;
@@ -177,15 +181,15 @@ int run_eval(const EvalFlags& f) {
       ttt_seconds += record->ttt_seconds;
     }
     evaluated += 1;
-    if (!f.json) {
+    {  // progress on stderr, with --json too: stdout carries only the summary object
       auto right = [&](const std::vector<arc::Attempts>& a) {
         arc::Submission one{{task.id, a}};
         return arc::score_submission(one, {{task.id, solutions.at(task.id)}}).correct_tasks() == 1;
       };
-      std::fprintf(stderr, "[%zu/%zu] %s: base %s%s (%.1f s)\n", i + 1, tasks.size(), printable(task.id).c_str(),
+      std::fprintf(stderr, "[%zu/%zu] %s: base %s%s (%.1f s%s)\n", i + 1, tasks.size(), printable(task.id).c_str(),
                    right(record->base) ? "right" : "wrong",
                    record->has_ttt ? (right(record->ttt) ? ", TTT right" : ", TTT wrong") : "",
-                   record->base_seconds + record->ttt_seconds);
+                   record->base_seconds + record->ttt_seconds, eta.suffix().c_str());
     }
   }
   const bool interrupted = interrupt_requested();

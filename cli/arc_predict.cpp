@@ -1,6 +1,7 @@
 // `ttt arc predict`: augmented inference with voting, two attempts per test input, written as a Kaggle
 // submission. With the base model alone (--no-ttt), with adapters trained by `ttt arc ttt` (--adapters),
 // or, by default, training each task's adapter on the fly first.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
 #include "ttt/util/printable.h"
+#include "ttt/util/progress.h"
 
 namespace fs = std::filesystem;
 
@@ -37,8 +39,10 @@ int run_predict(const PredictFlags& f) {
   if (!f.no_ttt) adapters.attach(model, options.lora, options.lora_seed);
   arc::Submission submission;
   nlohmann::json details = nlohmann::json::object();
+  TaskEta eta(tasks.size());
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     const auto& task = tasks[i];
+    const auto start = std::chrono::steady_clock::now();
     arc::TaskPrediction prediction;
     std::string mode = "base";
     if (f.no_ttt) {
@@ -86,14 +90,18 @@ int run_predict(const PredictFlags& f) {
       }
       details[task.id] = {{"mode", mode}, {"tests", tests}};
     }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    eta.finished(seconds);
     if (f.json) {
       std::printf("%s\n", nlohmann::json({{"event", "task"}, {"task", task.id}, {"mode", mode},
-                                          {"test_inputs", prediction.tests.size()}})
+                                          {"test_inputs", prediction.tests.size()}, {"seconds", seconds},
+                                          {"eta_seconds", eta.eta_seconds()}})
                               .dump()
                               .c_str());
       std::fflush(stdout);
     } else {
-      std::fprintf(stderr, "[%zu/%zu] %s (%s)\n", i + 1, tasks.size(), printable(task.id).c_str(), mode.c_str());
+      std::fprintf(stderr, "[%zu/%zu] %s (%s)%s\n", i + 1, tasks.size(), printable(task.id).c_str(), mode.c_str(),
+                   eta.suffix().c_str());
     }
   }
   arc::complete_submission(submission, tasks);

@@ -15,6 +15,7 @@
 #include "ttt/util/error.h"
 #include "ttt/util/interrupt.h"
 #include "ttt/util/printable.h"
+#include "ttt/util/progress.h"
 
 namespace fs = std::filesystem;
 
@@ -57,6 +58,9 @@ int run_ttt(const TttFlags& f) {
   adapters.attach(model, options.lora, options.lora_seed);
   install_graceful_interrupt();
   std::size_t done = 0, skipped = 0, mine = 0, failed = 0;
+  std::size_t share = 0;
+  for (std::size_t i = 0; i < tasks.size(); ++i) share += static_cast<int>(i % static_cast<std::size_t>(world)) == rank;
+  TaskEta eta(share);
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     if (static_cast<int>(i % static_cast<std::size_t>(world)) != rank) continue;
     mine += 1;
@@ -66,6 +70,7 @@ int run_ttt(const TttFlags& f) {
     const auto report_path = (reports_dir / (stem + ".json")).string();
     if (fs::exists(adapter_path) && fs::exists(report_path)) {
       skipped += 1;
+      eta.skipped();
       continue;
     }
     if (interrupt_requested()) break;
@@ -76,6 +81,7 @@ int run_ttt(const TttFlags& f) {
     } catch (const Error& e) {
       // One task that cannot be trained (too long for the context) must not stop the others.
       failed += 1;
+      eta.skipped();
       if (f.json)
         std::printf("%s\n", nlohmann::json({{"event", "task_failed"}, {"task", task.id}, {"error", e.what()}}).dump().c_str());
       std::fprintf(stderr, "[%zu/%zu] %s: failed: %s\n", i + 1, tasks.size(), printable(task.id).c_str(), e.what());
@@ -86,15 +92,17 @@ int run_ttt(const TttFlags& f) {
     const auto j = report_json(task.id, report);
     write_file_atomic(report_path, j.dump(2) + "\n");
     done += 1;
+    eta.finished(report.seconds);
     if (f.json) {
       auto event = j;
       event["event"] = "task";
+      event["eta_seconds"] = eta.eta_seconds();
       event["adapter"] = adapter_path;
       event.erase("heldout_curve");
       std::printf("%s\n", event.dump().c_str());
       std::fflush(stdout);
     } else {
-      std::fprintf(stderr, "[%zu/%zu] %s: %zu examples, %lld steps, %s, %.1f s\n", i + 1, tasks.size(),
+      std::fprintf(stderr, "[%zu/%zu] %s: %zu examples, %lld steps, %s, %.1f s%s\n", i + 1, tasks.size(),
                    printable(task.id).c_str(), report.examples, static_cast<long long>(report.steps),
                    report.early_stopping
                        ? str("held-out demo loss ", report.initial_heldout_loss, " → ", report.best_heldout_loss,
@@ -104,7 +112,7 @@ int run_ttt(const TttFlags& f) {
                                  : std::string(),
                              ")").c_str()
                        : "no early stopping (fewer than 3 demonstrations)",
-                   report.seconds);
+                   report.seconds, eta.suffix().c_str());
     }
   }
   const bool interrupted = interrupt_requested();

@@ -100,6 +100,10 @@ TEST_F(ArcModelCli, EvalPrintsTheScoresAndReusesItsRecords) {
   for (const char* key : {"tasks", "pass2_base", "pass2_ttt", "per_input_base", "per_input_ttt", "seconds_per_task"})
     EXPECT_TRUE(j.contains(key)) << key << " missing in " << j.dump();
   EXPECT_EQ(j["tasks"], 2);
+  // Progress goes to stderr (stdout is the one JSON object): the second task's line has the time left.
+  EXPECT_TRUE(contains(r.err, "[1/2] ")) << r.err;
+  EXPECT_TRUE(contains(r.err, "[2/2] ")) << r.err;
+  EXPECT_TRUE(contains(r.err, " · ETA ")) << r.err;
   EXPECT_TRUE(fs::exists(j["report"].get<std::string>()));
   EXPECT_TRUE(fs::exists(fs::path(out) / "submission_ttt.json"));
   // A second run reads the per-task records instead of predicting again: same scores.
@@ -171,6 +175,7 @@ TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
   const auto out = path("ttt");
   const auto r = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast_training());
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, " · ETA ")) << r.output;
   EXPECT_TRUE(fs::exists(fs::path(out) / "adapters" / "recolor_all-0.safetensors"));
   EXPECT_TRUE(fs::exists(fs::path(out) / "reports" / "flip_rows-0.json"));
   const auto again = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + out + fast_training());

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "ttt/util/progress.h"
 
 namespace ttt {
@@ -18,6 +20,26 @@ TEST(Progress, DurationsCountsAndBars) {
   EXPECT_EQ(progress_bar(5, 10, 10), "[#####.....]");
   EXPECT_EQ(progress_bar(12, 10, 4), "[####]");
   EXPECT_EQ(progress_bar(3, 0, 4), "[....]");
+}
+
+TEST(Progress, TaskEtaIsTheMeanTimedTaskTimesTheTasksLeft) {
+  TaskEta eta(5);
+  EXPECT_TRUE(std::isnan(eta.eta_seconds()));
+  EXPECT_EQ(eta.suffix(), "");
+  eta.skipped();  // found done by an earlier run: leaves the count, not the mean
+  EXPECT_EQ(eta.left(), 4u);
+  EXPECT_EQ(eta.suffix(), "");
+  eta.finished(10);
+  eta.finished(20);
+  EXPECT_EQ(eta.left(), 2u);
+  EXPECT_DOUBLE_EQ(eta.eta_seconds(), 30.0);  // mean 15 s × 2 left
+  EXPECT_EQ(eta.suffix(), " · ETA 30s");
+  eta.finished(60);
+  eta.finished(30);
+  EXPECT_EQ(eta.left(), 0u);
+  EXPECT_DOUBLE_EQ(eta.eta_seconds(), 0.0);
+  eta.finished(1);  // more tasks than announced: never below zero left
+  EXPECT_EQ(eta.left(), 0u);
 }
 
 }  // namespace

@@ -37,4 +37,23 @@ std::string progress_bar(std::int64_t done, std::int64_t total, int width) {
   return "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '.') + "]";
 }
 
+void TaskEta::finished(double seconds) {
+  if (left_ > 0) --left_;
+  ++timed_;
+  seconds_ += seconds;
+}
+
+void TaskEta::skipped() {
+  if (left_ > 0) --left_;
+}
+
+double TaskEta::eta_seconds() const {
+  if (timed_ == 0) return std::nan("");
+  return seconds_ / static_cast<double>(timed_) * static_cast<double>(left_);
+}
+
+std::string TaskEta::suffix() const {
+  return timed_ == 0 ? std::string() : " · ETA " + format_duration(eta_seconds());
+}
+
 }  // namespace ttt
