@@ -6,7 +6,10 @@
 //   --length (the earlier interface)             the whole-model prefill/decode table, as before
 // Rows carry op, scope ("layer" | "model"), layer, impl, context, batch, d_model, heads, threads, seconds,
 // tokens_per_s and gflop_per_s, computed from the FLOP formulas in flops_per_token() below; decode rows also
-// carry aten_ops_per_token (libtorch operators dispatched per decoded token, bench_op_count.h).
+// carry aten_ops_per_token (libtorch operators dispatched per decoded token, bench_op_count.h) and the
+// weights read per token (weight_bytes_per_token, weight_gb_per_s). --roofline measures the machine's rate
+// (sgemm; membw for decode) just before and just after the op and adds roofline_fraction: the op's rate over
+// the mean of the two, so that a target such as "≥ 70 % of the memory roofline" is one command on a noisy host.
 #include <time.h>
 
 #include <chrono>
@@ -43,6 +46,7 @@ struct BenchOptions {
   int length = 0, decode = 64;
   int repeats = 2, threads = 0;
   bool json = false;
+  bool roofline = false;  // pair prefill/decode/train_step/inner with the machine rate measured around it
 };
 
 double process_cpu_seconds() {
@@ -235,6 +239,31 @@ OneLayer make_layer(const models::ModelConfig& c) {
           }};
 }
 
+double parameter_bytes(const torch::nn::Module& module) {
+  double bytes = 0;
+  for (const auto& p : module.parameters()) bytes += static_cast<double>(p.numel() * p.element_size());
+  return bytes;
+}
+
+// The roofline of an op: the memory bandwidth for decoding (a weight stream), the GEMM rate otherwise.
+double machine_rate(const BenchOptions& o, const std::string& op) {
+  const double cpu = g_best_cpu_seconds;  // the op's own CPU time must survive this measurement
+  const auto r = op == "decode" ? measure_membw(o) : measure_sgemm(o);
+  g_best_cpu_seconds = cpu;
+  return op == "decode" ? r["gb_per_s"].get<double>() : r["gflop_per_s"].get<double>();
+}
+
+void add_roofline(const BenchOptions& o, const std::string& op, nlohmann::json& r, double before) {
+  const double after = machine_rate(o, op);
+  const double machine = 0.5 * (before + after);
+  const bool memory = op == "decode";
+  const std::string name = memory ? "membw_gb_per_s" : "sgemm_gflop_per_s";
+  r[name + "_before"] = before;
+  r[name + "_after"] = after;
+  const double rate = memory ? r["weight_gb_per_s"].get<double>() : r["gflop_per_s"].get<double>();
+  r["roofline_fraction"] = rate / machine;
+}
+
 nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::string& layer, std::int64_t n) {
   if (op == "sgemm") return measure_sgemm(o);
   if (op == "membw") return measure_membw(o);
@@ -244,7 +273,8 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
   const auto config = bench_config(o, layer);
   const bool model_scope = !o.preset.empty();
   const auto flops = flops_per_token(config, op, n, model_scope);
-  double seconds = 0, tokens = 0;
+  const double rate_before = o.roofline ? machine_rate(o, op) : 0;
+  double seconds = 0, tokens = 0, weight_bytes = 0;
   std::optional<AtenOpCount> ops;  // decode: libtorch operators of one more decoded token, counted untimed
 
   if (op == "inner") {
@@ -277,7 +307,9 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
     const double Hd = H, dd = d, Kd = K;
     const double inner_flops = model == ops::InnerModel::MLP ? Hd * (56 * dd * dd + 10 * dd * (Kd + 1))
                                                              : Hd * (6 * dd * dd + 2 * dd * (Kd + 1));
-    return row(o, op, "inner", layer, n, seconds, tokens, inner_flops * tokens);
+    auto r = row(o, op, "inner", layer, n, seconds, tokens, inner_flops * tokens);
+    if (o.roofline) add_roofline(o, op, r, rate_before);
+    return r;
   }
   if (model_scope) {
     torch::manual_seed(0);
@@ -296,6 +328,10 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
       seconds = best_seconds(1, [&] {
                   for (int t = 0; t < o.decode_steps; ++t) model->forward(ids.narrow(1, n + t, 1), &cache);
                 }) / o.decode_steps;
+      // The input embedding reads one row per token; a tied table is read in full by the head anyway.
+      weight_bytes = parameter_bytes(*model);
+      if (!config.tie_word_embeddings)
+        weight_bytes -= 4.0 * static_cast<double>(config.vocab_size - 1) * static_cast<double>(config.hidden_size);
       g_best_cpu_seconds /= o.decode_steps;
       tokens = o.batch;
       ops = count_aten_ops([&] { model->forward(ids.narrow(1, n + o.decode_steps - 1, 1), &cache); });
@@ -322,6 +358,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
       seconds = best_seconds(1, [&] {
                   for (int t = 0; t < o.decode_steps; ++t) one.forward(x.narrow(1, n + t, 1), n + t, &cache);
                 }) / o.decode_steps;
+      weight_bytes = parameter_bytes(*one.module);
       g_best_cpu_seconds /= o.decode_steps;
       tokens = o.batch;
       ops = count_aten_ops([&] { one.forward(x.narrow(1, n + o.decode_steps - 1, 1), n + o.decode_steps, &cache); });
@@ -341,6 +378,10 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
     r["heads"] = config.num_attention_heads;
   }
   if (config.is_ttt()) r["backbone"] = config.backbone();
+  if (op == "decode") {
+    r["weight_bytes_per_token"] = weight_bytes;
+    r["weight_gb_per_s"] = weight_bytes / seconds / 1e9;  // one pass over the weights per step, whatever the batch
+  }
   if (ops) {
     r["aten_ops_per_token"] = ops->top_level;
     r["aten_ops_per_token_nested"] = ops->total;
@@ -348,6 +389,7 @@ nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::
   }
   // Training has a fused path for the TTT layers only (the fused scans with their hand-written backwards).
   if (op == "train_step" && !config.is_ttt()) r["impl"] = "reference";
+  if (o.roofline) add_roofline(o, op, r, rate_before);
   return r;
 }
 
@@ -362,6 +404,15 @@ void print(const BenchOptions& o, const nlohmann::json& r) {
                 r.contains("gb_per_s") ? str("  ", r["gb_per_s"].get<double>(), " GB/s").c_str() : "",
                 r.contains("aten_ops_per_token") ? str("  ", r["aten_ops_per_token"].get<std::int64_t>(), " ops/token").c_str()
                                                  : "");
+    if (r.contains("weight_gb_per_s"))
+      std::printf("# weights read: %.1f MB per token, %.2f GB/s\n", r["weight_bytes_per_token"].get<double>() / 1e6,
+                  r["weight_gb_per_s"].get<double>());
+    if (r.contains("roofline_fraction"))
+      std::printf("# %.1f %% of the %s measured around it (%.4g before, %.4g after)\n",
+                  100 * r["roofline_fraction"].get<double>(),
+                  r.contains("membw_gb_per_s_before") ? "copy bandwidth (GB/s)" : "sgemm rate (GFLOP/s)",
+                  r.value("membw_gb_per_s_before", r.value("sgemm_gflop_per_s_before", 0.0)),
+                  r.value("membw_gb_per_s_after", r.value("sgemm_gflop_per_s_after", 0.0)));
   }
   std::fflush(stdout);
 }
@@ -472,6 +523,9 @@ void run_model_table(const BenchOptions& o) {
 void run_bench(const BenchOptions& o) {
   kernels::set_threads(o.threads);
   kernels::set_impl(kernels::parse_impl(o.impl));
+  TTT_CHECK(!o.roofline || o.op == "prefill" || o.op == "decode" || o.op == "train_step" || o.op == "inner",
+            "[bench] --roofline pairs --op prefill|decode|train_step|inner with the machine's rate, got --op '", o.op,
+            "'");
   if (!o.op.empty()) {
     if (!o.json) std::printf("# %s\n", kernels::thread_setup().c_str());
     print(o, measure(o, o.op, o.layer, o.context));
@@ -517,6 +571,9 @@ void register_bench(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads for libtorch and OpenBLAS (0: the start-up default)")
       ->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_flag("--json", o->json, "One JSON object per line");
+  cmd->add_flag("--roofline", o->roofline,
+                "With --op prefill|decode|train_step|inner: also measure the machine's rate (sgemm; copy bandwidth "
+                "for decode) just before and after, and report roofline_fraction");
   cmd->callback([o] {
     // Checked before choosing what to run: an empty list must not fall through to the (long) sweep.
     TTT_CHECK(!o->layers.empty(), "[bench] --layers is empty (give linear, mlp, attention and/or mamba)");

@@ -34,7 +34,7 @@ bench --op membw --repeats 3
 # as Debian installs it and with the same BLAS set-up as ours.
 for layer in ttt-linear ttt-mlp; do
   for impl in fused reference; do
-    bench --op prefill --layer "$layer" --context 2048 --repeats 3 --impl "$impl"
+    bench --op prefill --layer "$layer" --context 2048 --repeats 3 --impl "$impl" --roofline
     [ -n "${QUICK:-}" ] && continue
     for n in 512 2048; do bench --op train_step --layer "$layer" --context "$n" --repeats 2 --impl "$impl"; done
   done
@@ -61,9 +61,10 @@ done
 [ -n "${QUICK:-}" ] || "$ttt" bench --threads "$threads" --json --repeats 1 --decode-steps 16 --contexts 1024,2048,4096,8192,16384,32768 \
   --plot "$out/sweep" | tee -a "$rows"
 
-# The whole 125m TTT-Linear model (Mamba backbone): prefill and decode.
-bench --op prefill --preset 125m --backbone mamba --layer ttt-linear --context 2048 --repeats 1
-bench --op decode --preset 125m --backbone mamba --layer ttt-linear --context 64 --decode-steps 16
+# The whole 125m TTT-Linear model (Mamba backbone): prefill and decode, each with the machine rate measured
+# just before and after it (roofline_fraction: the targets of docs/results.md in one row each).
+bench --op prefill --preset 125m --backbone mamba --layer ttt-linear --context 2048 --repeats 1 --roofline
+bench --op decode --preset 125m --backbone mamba --layer ttt-linear --context 64 --decode-steps 16 --roofline
 # Its weight reads alone: the fused GEMV against OpenBLAS's.
 for impl in fused reference; do bench --op gemv --preset 125m --repeats 5 --impl "$impl"; done
 echo "== done $(date -u '+%F %T'), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "support/run_cli.h"
+#include "ttt/models/config.h"
 
 using ttt::test_support::cli_command;
 using ttt::test_support::contains;
@@ -110,6 +111,44 @@ TEST(BenchCli, GemvRowsForBothImplementations) {
     EXPECT_GT(row["gb_per_s"].get<double>(), 0.01);
     EXPECT_GT(row["seconds"].get<double>(), 0);
   }
+}
+
+// Decode rows say how many bytes of weights one token reads: every parameter of the model but the untied
+// input embedding, of which one row (the config's own parameter count is the independent count).
+TEST(BenchCli, DecodeRowsCountTheWeightsReadAndRooflinePairsTheMachineRate) {
+  auto r = run_cli_split("bench --op decode --preset tiny --context 8 --decode-steps 2 --threads 1 --json --roofline");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto row = json_lines(r.output).at(0);
+  const auto config = ttt::models::preset("tiny", "linear", "mamba");
+  const double untied_table = config.tie_word_embeddings ? 0.0 : double(config.vocab_size - 1) * config.hidden_size;
+  EXPECT_DOUBLE_EQ(row["weight_bytes_per_token"].get<double>(), 4.0 * (double(config.parameter_count()) - untied_table));
+  EXPECT_NEAR(row["weight_gb_per_s"].get<double>(),
+              row["weight_bytes_per_token"].get<double>() / row["seconds"].get<double>() / 1e9,
+              1e-9 * row["weight_gb_per_s"].get<double>());
+  const double before = row["membw_gb_per_s_before"].get<double>(), after = row["membw_gb_per_s_after"].get<double>();
+  EXPECT_GT(before, 0.01);
+  EXPECT_GT(after, 0.01);
+  EXPECT_NEAR(row["roofline_fraction"].get<double>(), row["weight_gb_per_s"].get<double>() / (0.5 * (before + after)),
+              1e-9);
+  // Prefill pairs with the GEMM rate; its CPU seconds stay the op's own.
+  r = run_cli_split("bench --op prefill --layer ttt-linear --context 32 --d-model 32 --heads 2 --repeats 1 --threads 1 "
+                    "--json --roofline");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto prefill = json_lines(r.output).at(0);
+  const double gemm = 0.5 * (prefill["sgemm_gflop_per_s_before"].get<double>() + prefill["sgemm_gflop_per_s_after"].get<double>());
+  EXPECT_NEAR(prefill["roofline_fraction"].get<double>(), prefill["gflop_per_s"].get<double>() / gemm, 1e-9);
+  EXPECT_LT(prefill["cpu_seconds"].get<double>(), 10 * prefill["seconds"].get<double>() + 0.05);
+  EXPECT_FALSE(prefill.contains("weight_bytes_per_token"));
+  // Without --roofline no machine rate is measured; with an op that is itself a machine rate it is refused.
+  r = run_cli_split("bench --op decode --layer ttt-linear --context 8 --d-model 32 --heads 2 --decode-steps 2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto plain = json_lines(r.output).at(0);
+  EXPECT_FALSE(plain.contains("roofline_fraction"));
+  EXPECT_GT(plain["weight_bytes_per_token"].get<double>(), 4.0 * 32 * 32);
+  r = run_cli_split("bench --op sgemm --roofline --json");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.err, "--roofline")) << r.err;
+  EXPECT_TRUE(r.output.empty()) << r.output;
 }
 
 TEST(BenchCli, BadRequestsFailClearly) {
