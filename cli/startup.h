@@ -8,6 +8,8 @@ namespace ttt::cli {
 //  - GOMP_SPINCOUNT=1000 (unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set): a short spin before an idle
 //    OpenMP thread sleeps — libgomp's default spin wastes the core another process needs, and sleeping at
 //    once (PASSIVE) makes every small parallel region pay a wake-up (docs/results.md "Kernels");
+//  - GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (unless GLIBC_TUNABLES is set): large blocks on transparent huge
+//    pages, so fresh activations do not page-fault every 4 KiB;
 //  - OPENBLAS_CORETYPE=SkylakeX|Haswell when OpenBLAS did not recognise the CPU and fell back to SSE3
 //    kernels (kernels::better_openblas_coretype).
 // Then, in the process that stays: intra-op threads = online CPUs unless OMP_NUM_THREADS says otherwise

@@ -170,6 +170,13 @@ TEST(BenchCli, VersionPrintsTheThreadSetUp) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "threads ")) << r.output;
   EXPECT_TRUE(contains(r.output, "kernels fused")) << r.output;
+  // Large blocks on transparent huge pages by default; a GLIBC_TUNABLES the user set is kept as it is.
+  r = run_shell("env -u GLIBC_TUNABLES " + cli_command("--version"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "GLIBC_TUNABLES glibc.malloc.hugetlb=1;")) << r.output;
+  r = run_shell("GLIBC_TUNABLES=glibc.malloc.hugetlb=0 " + cli_command("--version"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "GLIBC_TUNABLES glibc.malloc.hugetlb=0;")) << r.output;
 }
 
 // TTT_KERNEL_ISA narrows the kernels' instruction set and --version says which runs; a value that is not an

@@ -73,9 +73,10 @@ std::string thread_setup() {
 #endif
   const char* wait = std::getenv("OMP_WAIT_POLICY");
   const char* spin = std::getenv("GOMP_SPINCOUNT");
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
   return str("threads ", torch::get_num_threads(), " (libtorch OpenMP); ", blas, "; OMP_WAIT_POLICY ",
-             wait ? wait : "unset", ", GOMP_SPINCOUNT ", spin ? spin : "unset", "; kernels ", impl_name(impl()), " ",
-             cpu::isa_name());
+             wait ? wait : "unset", ", GOMP_SPINCOUNT ", spin ? spin : "unset", "; GLIBC_TUNABLES ",
+             tunables ? tunables : "unset", "; kernels ", impl_name(impl()), " ", cpu::isa_name());
 }
 
 }  // namespace ttt::kernels
