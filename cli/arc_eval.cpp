@@ -108,6 +108,7 @@ int run_eval(const EvalFlags& f) {
                                    {"epochs", f.model.epochs}, {"batch", f.model.batch},
                                    {"max_steps", f.model.max_steps}, {"max_examples", f.model.max_examples},
                                    {"early_stopping", !f.model.no_early_stop}, {"refit", f.model.refit},
+                                   {"all_augmenters", f.model.all_augmenters},
                                    {"max_queries", f.model.max_queries},
                                    {"permutations", f.model.permutations}, {"seed", f.model.seed},
                                    {"rank_by", f.model.rank_by}, {"max_candidates", f.model.max_candidates}};

@@ -31,6 +31,9 @@ void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt, bool wi
     cmd->add_flag("--refit", f.refit,
                   "After early stopping, train a fresh adapter on every demonstration (the held-out one included) "
                   "for the chosen share of its schedule, instead of keeping the early-stopped adapter");
+    cmd->add_flag("--all-augmenters", f.all_augmenters,
+                  "Use every augmenter of the spec even where it changes a task's fixed answer shape (by default "
+                  "such augmenters are left out of that task's TTT data)");
   }
   if (with_prediction) {
     cmd->add_option("--max-queries", f.max_queries, "Augmented queries decoded per test input (0: all)")->capture_default_str()->check(CLI::Range(0, 100000));
@@ -71,6 +74,7 @@ arc::SolveOptions solve_options(const ArcModelFlags& f) {
   o.ttt.seed = f.seed;
   o.ttt.data.max_tasks = static_cast<std::size_t>(f.max_examples);
   o.ttt.data.seed = f.seed;
+  o.ttt.data.keep_fixed_answer_shape = !f.all_augmenters;
   o.ttt.validate();
   o.predict.queries.seed = f.seed;
   o.predict.queries.permutations = f.permutations;

@@ -23,6 +23,7 @@ struct ArcModelFlags {
   double alpha = 16, dropout = 0, lr = 1e-3, weight_decay = 0.01, warmup = 0.1;
   bool no_early_stop = false;
   bool refit = false;
+  bool all_augmenters = false;
   std::size_t max_queries = 0, permutations = 2;
   std::string rank_by = "vote";
   std::size_t max_candidates = 8;

@@ -35,6 +35,7 @@ struct TttDataFlags {
   std::uint64_t seed = 0;
   std::string out;
   bool json = false;
+  bool all_augmenters = false;
 };
 
 // Length of a TTT task (one test pair, output known) as the model would see it in training.
@@ -88,6 +89,7 @@ void run_arc_ttt_data(const TttDataFlags& flags) {
     options.augmenters.push_back(entry.augmenter);
   options.max_tasks = flags.max_tasks;
   options.seed = flags.seed;
+  options.keep_fixed_answer_shape = !flags.all_augmenters;
   arc::TaskLength length;
   if (flags.has_max_length) {
     options.max_length = flags.max_length;
@@ -132,7 +134,8 @@ void run_arc_ttt_data(const TttDataFlags& flags) {
     nlohmann::ordered_json j;
     j["task"] = task.id;
     j["demonstrations"] = task.train.size();
-    j["augmenters"] = options.augmenters.size();
+    j["augmenters"] = options.augmenters.size() - data.stats.augmenters_dropped;
+    j["augmenters_dropped_for_fixed_answer_shape"] = data.stats.augmenters_dropped;
     j["seed"] = flags.seed;
     j["max_tasks"] = flags.max_tasks;
     j["max_length"] = flags.has_max_length ? nlohmann::ordered_json(flags.max_length) : nlohmann::ordered_json();
@@ -159,7 +162,12 @@ void run_arc_ttt_data(const TttDataFlags& flags) {
   const std::string limit =
       flags.has_max_length ? str("(", flags.format, " <= ", flags.max_length, ")") : std::string("(no --max-length)");
   std::printf("task %s: %zu demonstrations, %zu augmenters, seed %llu\n", task.id.c_str(), task.train.size(),
-              options.augmenters.size(), static_cast<unsigned long long>(flags.seed));
+              options.augmenters.size() - data.stats.augmenters_dropped, static_cast<unsigned long long>(flags.seed));
+  if (data.stats.augmenters_dropped > 0) {
+    const auto shape = arc::fixed_answer_shape(task);
+    std::printf("(%zu augmenters left out: every answer is %dx%d whatever the input, and they would change that)\n",
+                data.stats.augmenters_dropped, shape->first, shape->second);
+  }
   std::printf("leave-one-out           %6zu\n", counts.leave_one_out);
   std::printf("after augmentation      %6zu   (originals kept, distinct)\n", counts.augmented);
   std::printf("after permuted copies   %6zu   (one PermuteColors+PermuteExamples copy each)\n",
@@ -207,8 +215,11 @@ void register_arc_ttt_data(CLI::App& arc) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", flags->out, "Write the final tasks into this folder (created when missing)");
+  cmd->add_flag("--all-augmenters", flags->all_augmenters,
+                "Keep augmenters that change the task's fixed answer shape (left out by default: every answer has "
+                "one shape that the test's answers will have too, and they would teach others)");
   cmd->add_flag("--json", flags->json,
-                "Print one JSON object of the counts: leave_one_out, augmented, with_permuted_copies, deduplicated, "
+                "Print one JSON object of the counts: augmenters, augmenters_dropped_for_fixed_answer_shape, leave_one_out, augmented, with_permuted_copies, deduplicated, "
                 "fitting, kept_from_leave_one_out, leave_two_out, leave_two_out_fitting, leave_two_out_fill, final");
   cmd->callback([flags, max_length] {
     flags->has_max_length = max_length->count() > 0;

@@ -235,3 +235,71 @@ TEST(TttData, ManyDemonstrationsAreCutTo250) {
   EXPECT_EQ(data.stats.from_leave_two_out, 0u);
   for (const Task& x : data.tasks) EXPECT_EQ(x.train.size(), 7u);
 }
+
+namespace {
+
+// "A 3×3 pattern → its class colour in one cell" (the shape logic of ARC's 27a28665), built by hand.
+Task pattern_to_colour_task() {
+  Task t;
+  t.id = "pattern";
+  t.train = {Example{rows({{5, 5, 0}, {5, 0, 5}, {0, 5, 0}}), rows({{1}})},
+             Example{rows({{8, 0, 8}, {0, 8, 0}, {8, 0, 8}}), rows({{2}})},
+             Example{rows({{0, 4, 0}, {4, 4, 4}, {0, 4, 0}}), rows({{6}})}};
+  t.test = {Example{rows({{7, 7, 0}, {7, 0, 7}, {0, 7, 0}}), std::nullopt}};
+  return t;
+}
+
+}  // namespace
+
+TEST(TttData, FixedAnswerShapeIsRecognisedOnlyWhereTheTestsAnswersMustHaveIt) {
+  Task t = pattern_to_colour_task();
+  ASSERT_TRUE(fixed_answer_shape(t).has_value());
+  EXPECT_EQ(*fixed_answer_shape(t), std::make_pair(1, 1));
+  // A test input of another shape: a 1×1 constant and a third-size answer look alike, so no claim.
+  t.test[0].input = Grid(6, 6);
+  EXPECT_FALSE(fixed_answer_shape(t).has_value());
+  // Inputs of two shapes with one answer shape: constant whatever the test input.
+  t.train[2].input = Grid(4, 5);
+  EXPECT_EQ(fixed_answer_shape(t), std::make_pair(1, 1));
+  // Answers that differ in shape, or that have their input's shape, follow the input.
+  EXPECT_FALSE(fixed_answer_shape(three_demo_task()).has_value());  // 2×3 → 3×2, test input 1×1
+  Task same = pattern_to_colour_task();
+  for (Example& e : same.train) e.output = e.input;
+  EXPECT_FALSE(fixed_answer_shape(same).has_value());
+  Task varying = pattern_to_colour_task();
+  varying.train[1].output = Grid(2, 2);
+  EXPECT_FALSE(fixed_answer_shape(varying).has_value());
+}
+
+TEST(TttData, AugmentersThatChangeAFixedAnswerShapeAreLeftOut) {
+  // Square 1×1: every rotation, flip, transpose and the translation keep it; reflect, resolution, height,
+  // width, repeat and the chains with a resolution step do not (the spec's list, by hand: 6 + 1 of 23 kept).
+  const auto square = augmenters_keeping_shape(ttt_augmenters(), {1, 1});
+  std::set<std::string> kept;
+  for (const Augmenter& a : square) kept.insert(a.name());
+  EXPECT_EQ(kept, (std::set<std::string>{"Rotate(90)", "Rotate(270)", "Rotate(180)", "Flip(0)", "Flip(1)",
+                                         "RandomTranslateXY", "Transpose"}));
+  // Non-square 1×3: a quarter turn or a transpose makes it 3×1.
+  std::set<std::string> kept_wide;
+  for (const Augmenter& a : augmenters_keeping_shape(ttt_augmenters(), {1, 3})) kept_wide.insert(a.name());
+  EXPECT_EQ(kept_wide, (std::set<std::string>{"Rotate(180)", "Flip(0)", "Flip(1)", "RandomTranslateXY"}));
+
+  // In the data: every answer of every sequence keeps the 1×1 shape, and the count says what was dropped.
+  const TttData data = make_ttt_data(pattern_to_colour_task(), TttDataOptions{}, {});
+  EXPECT_EQ(data.stats.augmenters_dropped, ttt_augmenters().size() - 7);
+  ASSERT_FALSE(data.tasks.empty());
+  for (const Task& x : data.tasks)
+    for (const auto* examples : {&x.train, &x.test})
+      for (const Example& e : *examples) {
+        EXPECT_EQ(e.output->height(), 1) << x.id;
+        EXPECT_EQ(e.output->width(), 1) << x.id;
+      }
+  // Off: the spec's full list, and 2×2 answers among the sequences.
+  TttDataOptions all;
+  all.keep_fixed_answer_shape = false;
+  const TttData full = make_ttt_data(pattern_to_colour_task(), all, {});
+  EXPECT_EQ(full.stats.augmenters_dropped, 0u);
+  bool a_larger_answer = false;
+  for (const Task& x : full.tasks) a_larger_answer |= x.test[0].output->height() > 1;
+  EXPECT_TRUE(a_larger_answer);
+}

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -203,4 +204,31 @@ TEST(CliArcTttData, BadInputFailsClearlyAndWritesNothing) {
     EXPECT_TRUE(contains(r.output, c.message)) << c.arguments << "\n" << r.output;
     EXPECT_FALSE(fs::exists(out.path())) << c.arguments << " created the output folder";
   }
+}
+
+// A task whose answers are all one 1×1 cell (a 3×3 pattern → its class colour): by default the augmenters
+// that would change that shape are left out and counted; --all-augmenters keeps the spec's 23.
+TEST(CliArcTttData, AFixedAnswerShapeKeepsOnlyTheAugmentersThatPreserveIt) {
+  TempDir dir("ttt_data_fixed_shape");
+  fs::create_directories(dir.path());
+  const std::string task = (dir.path() / "pattern.json").string();
+  {
+    std::ofstream out(task);
+    out << R"({"train": [{"input": [[5,5,0],[5,0,5],[0,5,0]], "output": [[1]]},
+                         {"input": [[8,0,8],[0,8,0],[8,0,8]], "output": [[2]]},
+                         {"input": [[0,4,0],[4,4,4],[0,4,0]], "output": [[6]]}],
+               "test": [{"input": [[7,7,0],[7,0,7],[0,7,0]]}]})";
+  }
+  CliRun r = run_cli_split("arc ttt-data --task '" + task + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["augmenters"], 7);  // the 3 rotations, 2 flips, transpose and translation keep a 1×1; 7 of 23
+  EXPECT_EQ(j["augmenters_dropped_for_fixed_answer_shape"], 16);
+  r = run_cli_split("arc ttt-data --task '" + task + "' --json --all-augmenters");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["augmenters"], 23);
+  EXPECT_EQ(j["augmenters_dropped_for_fixed_answer_shape"], 0);
+  r = run_cli("arc ttt-data --task '" + task + "'");
+  EXPECT_TRUE(contains(r.output, "16 augmenters left out: every answer is 1x1")) << r.output;
 }

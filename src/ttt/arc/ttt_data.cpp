@@ -216,8 +216,54 @@ std::vector<Task> with_permuted_copies(const std::vector<Task>& tasks, Determini
   return deduplicate(std::move(out));
 }
 
-TttData make_ttt_data(const Task& task, const TttDataOptions& options, const TaskLength& length) {
+std::optional<std::pair<int, int>> fixed_answer_shape(const Task& task) {
+  using Shape = std::pair<int, int>;
+  auto shape_of = [](const Grid& g) { return Shape{g.height(), g.width()}; };
+  if (task.train.empty()) return std::nullopt;
+  std::optional<Shape> answer;
+  std::set<Shape> inputs;
+  bool an_input_differs = false;
+  for (const Example& e : task.train) {
+    if (!e.output) return std::nullopt;
+    if (answer && *answer != shape_of(*e.output)) return std::nullopt;  // the answer shape varies
+    answer = shape_of(*e.output);
+    inputs.insert(shape_of(e.input));
+    an_input_differs |= shape_of(e.input) != *answer;
+  }
+  if (!an_input_differs) return std::nullopt;  // same shape in and out: the answer follows the input
+  // One input shape only: a constant answer and one that scales with the input look alike, but when every
+  // test input has that shape too, the test's answers have the demonstrations' shape either way.
+  if (inputs.size() == 1)
+    for (const Example& e : task.test)
+      if (shape_of(e.input) != *inputs.begin()) return std::nullopt;
+  return answer;
+}
+
+std::vector<Augmenter> augmenters_keeping_shape(const std::vector<Augmenter>& augmenters, std::pair<int, int> shape) {
+  // Applied to a probe task of that shape; the random draws of RandomTranslateXY never change a shape.
+  const Grid probe(shape.first, shape.second);
+  Task probe_task;
+  probe_task.id = "shape-probe";
+  probe_task.train.push_back({probe, probe});
+  probe_task.test.push_back({probe, probe});
+  std::vector<Augmenter> kept;
+  for (const Augmenter& a : augmenters) {
+    const std::optional<Task> out = a.apply(probe_task, std::uint64_t{0});
+    if (out && out->test[0].output->height() == shape.first && out->test[0].output->width() == shape.second)
+      kept.push_back(a);
+  }
+  return kept;
+}
+
+TttData make_ttt_data(const Task& task, const TttDataOptions& given, const TaskLength& length) {
   TttData data;
+  TttDataOptions options = given;
+  if (options.keep_fixed_answer_shape) {
+    if (const auto shape = fixed_answer_shape(task)) {
+      options.augmenters = augmenters_keeping_shape(given.augmenters, *shape);
+      data.stats.augmenters_dropped = given.augmenters.size() - options.augmenters.size();
+    }
+  }
   const std::vector<Task> leave_one_out = budgeted_leave_one_out(task, options, &data.stats.skipped_for_memory);
   data.stats.leave_one_out = leave_one_out.size();
   std::vector<Task> primary = expand_and_filter(leave_one_out, options, length, kAugmentLeaveOneOut, kCopiesLeaveOneOut,

@@ -9,7 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ttt/arc/augment.h"
@@ -38,6 +40,11 @@ struct TttDataOptions {
   std::vector<Augmenter> augmenters = ttt_augmenters();
   bool permuted_copies = true;         // step 3
   bool fill_with_leave_two_out = true; // step 4's reserve
+  // A task whose answers all have one shape the inputs do not dictate (a 3×3 pattern → a 1×1 colour) keeps
+  // only the augmenters that leave that shape as it is: the resolution, repeat and reflect augmenters would
+  // teach the adapter 2×2 or 1×2 answers the test never has, and a transpose swaps a non-square one
+  // (issue 8: "only augmentations that keep the task's shape logic valid").
+  bool keep_fixed_answer_shape = true;
   // Bound on the bytes the stages may hold (estimated before anything is built, see make_ttt_data).
   std::uint64_t memory_budget = kTttDataMemoryBudget;
 };
@@ -52,12 +59,21 @@ struct TttDataStats {
   std::size_t from_leave_one_out = 0;    // in the result
   std::size_t from_leave_two_out = 0;    // in the result
   std::size_t skipped_for_memory = 0;    // base tasks (either kind) not built because of memory_budget
+  std::size_t augmenters_dropped = 0;    // augmenters left out because they change a fixed answer shape
 };
 
 struct TttData {
   std::vector<Task> tasks;  // leave-one-out tasks first, then leave-two-out fill
   TttDataStats stats;
 };
+
+// The one shape every demonstration's answer has when the test's answers will have it too: all answers share
+// a shape, at least one input has another, and either the inputs' shapes vary or every test input has the
+// demonstrations' one input shape. nullopt otherwise (the answer's shape may follow the input's).
+std::optional<std::pair<int, int>> fixed_answer_shape(const Task& task);
+
+// The augmenters that map a grid of `shape` to a grid of the same shape (in the order given).
+std::vector<Augmenter> augmenters_keeping_shape(const std::vector<Augmenter>& augmenters, std::pair<int, int> shape);
 
 // Returns the number of tokens (or any size) a task takes in the model's context.
 using TaskLength = std::function<std::size_t(const Task&)>;
