@@ -182,16 +182,15 @@ int run_eval(const EvalFlags& f) {
       ttt_seconds += record->ttt_seconds;
     }
     evaluated += 1;
-    {  // progress on stderr, with --json too: stdout carries only the summary object
-      auto right = [&](const std::vector<arc::Attempts>& a) {
-        arc::Submission one{{task.id, a}};
-        return arc::score_submission(one, {{task.id, solutions.at(task.id)}}).correct_tasks() == 1;
-      };
-      std::fprintf(stderr, "[%zu/%zu] %s: base %s%s (%.1f s%s)\n", i + 1, tasks.size(), printable(task.id).c_str(),
-                   right(record->base) ? "right" : "wrong",
-                   record->has_ttt ? (right(record->ttt) ? ", TTT right" : ", TTT wrong") : "",
-                   record->base_seconds + record->ttt_seconds, eta.suffix().c_str());
-    }
+    // Progress on stderr, with --json too: stdout carries only the summary object.
+    auto right = [&](const std::vector<arc::Attempts>& a) {
+      arc::Submission one{{task.id, a}};
+      return arc::score_submission(one, {{task.id, solutions.at(task.id)}}).correct_tasks() == 1;
+    };
+    std::fprintf(stderr, "[%zu/%zu] %s: base %s%s (%.1f s%s)\n", i + 1, tasks.size(), printable(task.id).c_str(),
+                 right(record->base) ? "right" : "wrong",
+                 record->has_ttt ? (right(record->ttt) ? ", TTT right" : ", TTT wrong") : "",
+                 record->base_seconds + record->ttt_seconds, eta.suffix().c_str());
   }
   const bool interrupted = interrupt_requested();
   std::vector<arc::Task> done(tasks.begin(), tasks.begin() + static_cast<std::ptrdiff_t>(evaluated));

@@ -58,11 +58,14 @@ int run_ttt(const TttFlags& f) {
   adapters.attach(model, options.lora, options.lora_seed);
   install_graceful_interrupt();
   std::size_t done = 0, skipped = 0, mine = 0, failed = 0;
+  const auto is_mine = [rank = rank, world = world](std::size_t i) {
+    return static_cast<int>(i % static_cast<std::size_t>(world)) == rank;
+  };
   std::size_t share = 0;
-  for (std::size_t i = 0; i < tasks.size(); ++i) share += static_cast<int>(i % static_cast<std::size_t>(world)) == rank;
+  for (std::size_t i = 0; i < tasks.size(); ++i) share += is_mine(i);
   TaskEta eta(share);
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(world)) != rank) continue;
+    if (!is_mine(i)) continue;
     mine += 1;
     const auto& task = tasks[i];
     const auto stem = task_file_stem(task.id);

@@ -134,7 +134,7 @@ void run_arc_ttt_data(const TttDataFlags& flags) {
     nlohmann::ordered_json j;
     j["task"] = task.id;
     j["demonstrations"] = task.train.size();
-    j["augmenters"] = options.augmenters.size() - data.stats.augmenters_dropped;
+    j["augmenters"] = data.stats.augmenters_used;
     j["augmenters_dropped_for_fixed_answer_shape"] = data.stats.augmenters_dropped;
     j["seed"] = flags.seed;
     j["max_tasks"] = flags.max_tasks;
@@ -162,9 +162,9 @@ void run_arc_ttt_data(const TttDataFlags& flags) {
   const std::string limit =
       flags.has_max_length ? str("(", flags.format, " <= ", flags.max_length, ")") : std::string("(no --max-length)");
   std::printf("task %s: %zu demonstrations, %zu augmenters, seed %llu\n", task.id.c_str(), task.train.size(),
-              options.augmenters.size() - data.stats.augmenters_dropped, static_cast<unsigned long long>(flags.seed));
+              data.stats.augmenters_used, static_cast<unsigned long long>(flags.seed));
   if (data.stats.augmenters_dropped > 0) {
-    const auto shape = arc::fixed_answer_shape(task);
+    const auto& shape = data.stats.kept_answer_shape;
     std::printf("(%zu augmenters left out: every answer is %dx%d whatever the input, and they would change that)\n",
                 data.stats.augmenters_dropped, shape->first, shape->second);
   }

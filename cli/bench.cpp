@@ -246,22 +246,24 @@ double parameter_bytes(const torch::nn::Module& module) {
 }
 
 // The roofline of an op: the memory bandwidth for decoding (a weight stream), the GEMM rate otherwise.
+bool memory_bound(const std::string& op) { return op == "decode"; }
+std::string roofline_rate_name(const std::string& op) {
+  return memory_bound(op) ? "membw_gb_per_s" : "sgemm_gflop_per_s";
+}
+
 double machine_rate(const BenchOptions& o, const std::string& op) {
   const double cpu = g_best_cpu_seconds;  // the op's own CPU time must survive this measurement
-  const auto r = op == "decode" ? measure_membw(o) : measure_sgemm(o);
+  const auto r = memory_bound(op) ? measure_membw(o) : measure_sgemm(o);
   g_best_cpu_seconds = cpu;
-  return op == "decode" ? r["gb_per_s"].get<double>() : r["gflop_per_s"].get<double>();
+  return r[memory_bound(op) ? "gb_per_s" : "gflop_per_s"].get<double>();
 }
 
 void add_roofline(const BenchOptions& o, const std::string& op, nlohmann::json& r, double before) {
   const double after = machine_rate(o, op);
-  const double machine = 0.5 * (before + after);
-  const bool memory = op == "decode";
-  const std::string name = memory ? "membw_gb_per_s" : "sgemm_gflop_per_s";
-  r[name + "_before"] = before;
-  r[name + "_after"] = after;
-  const double rate = memory ? r["weight_gb_per_s"].get<double>() : r["gflop_per_s"].get<double>();
-  r["roofline_fraction"] = rate / machine;
+  r[roofline_rate_name(op) + "_before"] = before;
+  r[roofline_rate_name(op) + "_after"] = after;
+  const double rate = r[memory_bound(op) ? "weight_gb_per_s" : "gflop_per_s"].get<double>();
+  r["roofline_fraction"] = rate / (0.5 * (before + after));
 }
 
 nlohmann::json measure(const BenchOptions& o, const std::string& op, const std::string& layer, std::int64_t n) {
@@ -407,12 +409,13 @@ void print(const BenchOptions& o, const nlohmann::json& r) {
     if (r.contains("weight_gb_per_s"))
       std::printf("# weights read: %.1f MB per token, %.2f GB/s\n", r["weight_bytes_per_token"].get<double>() / 1e6,
                   r["weight_gb_per_s"].get<double>());
-    if (r.contains("roofline_fraction"))
+    if (r.contains("roofline_fraction")) {
+      const std::string op = r["op"], name = roofline_rate_name(op);
       std::printf("# %.1f %% of the %s measured around it (%.4g before, %.4g after)\n",
                   100 * r["roofline_fraction"].get<double>(),
-                  r.contains("membw_gb_per_s_before") ? "copy bandwidth (GB/s)" : "sgemm rate (GFLOP/s)",
-                  r.value("membw_gb_per_s_before", r.value("sgemm_gflop_per_s_before", 0.0)),
-                  r.value("membw_gb_per_s_after", r.value("sgemm_gflop_per_s_after", 0.0)));
+                  memory_bound(op) ? "copy bandwidth (GB/s)" : "sgemm rate (GFLOP/s)", r[name + "_before"].get<double>(),
+                  r[name + "_after"].get<double>());
+    }
   }
   std::fflush(stdout);
 }

@@ -287,6 +287,8 @@ TEST(TttData, AugmentersThatChangeAFixedAnswerShapeAreLeftOut) {
   // In the data: every answer of every sequence keeps the 1×1 shape, and the count says what was dropped.
   const TttData data = make_ttt_data(pattern_to_colour_task(), TttDataOptions{}, {});
   EXPECT_EQ(data.stats.augmenters_dropped, ttt_augmenters().size() - 7);
+  EXPECT_EQ(data.stats.augmenters_used, 7u);
+  EXPECT_EQ(data.stats.kept_answer_shape, std::make_pair(1, 1));
   ASSERT_FALSE(data.tasks.empty());
   for (const Task& x : data.tasks)
     for (const auto* examples : {&x.train, &x.test})
@@ -299,6 +301,8 @@ TEST(TttData, AugmentersThatChangeAFixedAnswerShapeAreLeftOut) {
   all.keep_fixed_answer_shape = false;
   const TttData full = make_ttt_data(pattern_to_colour_task(), all, {});
   EXPECT_EQ(full.stats.augmenters_dropped, 0u);
+  EXPECT_EQ(full.stats.augmenters_used, ttt_augmenters().size());
+  EXPECT_FALSE(full.stats.kept_answer_shape.has_value());
   bool a_larger_answer = false;
   for (const Task& x : full.tasks) a_larger_answer |= x.test[0].output->height() > 1;
   EXPECT_TRUE(a_larger_answer);

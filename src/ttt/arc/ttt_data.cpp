@@ -219,7 +219,6 @@ std::vector<Task> with_permuted_copies(const std::vector<Task>& tasks, Determini
 std::optional<std::pair<int, int>> fixed_answer_shape(const Task& task) {
   using Shape = std::pair<int, int>;
   auto shape_of = [](const Grid& g) { return Shape{g.height(), g.width()}; };
-  if (task.train.empty()) return std::nullopt;
   std::optional<Shape> answer;
   std::set<Shape> inputs;
   bool an_input_differs = false;
@@ -259,11 +258,12 @@ TttData make_ttt_data(const Task& task, const TttDataOptions& given, const TaskL
   TttData data;
   TttDataOptions options = given;
   if (options.keep_fixed_answer_shape) {
-    if (const auto shape = fixed_answer_shape(task)) {
-      options.augmenters = augmenters_keeping_shape(given.augmenters, *shape);
-      data.stats.augmenters_dropped = given.augmenters.size() - options.augmenters.size();
-    }
+    data.stats.kept_answer_shape = fixed_answer_shape(task);
+    if (data.stats.kept_answer_shape)
+      options.augmenters = augmenters_keeping_shape(given.augmenters, *data.stats.kept_answer_shape);
   }
+  data.stats.augmenters_used = options.augmenters.size();
+  data.stats.augmenters_dropped = given.augmenters.size() - options.augmenters.size();
   const std::vector<Task> leave_one_out = budgeted_leave_one_out(task, options, &data.stats.skipped_for_memory);
   data.stats.leave_one_out = leave_one_out.size();
   std::vector<Task> primary = expand_and_filter(leave_one_out, options, length, kAugmentLeaveOneOut, kCopiesLeaveOneOut,

@@ -59,7 +59,9 @@ struct TttDataStats {
   std::size_t from_leave_one_out = 0;    // in the result
   std::size_t from_leave_two_out = 0;    // in the result
   std::size_t skipped_for_memory = 0;    // base tasks (either kind) not built because of memory_budget
+  std::size_t augmenters_used = 0;       // of options.augmenters, after the fixed-answer-shape filter
   std::size_t augmenters_dropped = 0;    // augmenters left out because they change a fixed answer shape
+  std::optional<std::pair<int, int>> kept_answer_shape;  // the fixed answer shape they would have changed
 };
 
 struct TttData {
