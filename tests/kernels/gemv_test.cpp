@@ -25,9 +25,10 @@ TEST(Gemv, ManyMatricesInOnePassMatchTorchMv) {
     for (auto dtype : {torch::kFloat, torch::kDouble})
       for (int64_t K : {1, 5, 16, 67, 768}) {
         at::set_num_threads(threads);
-        // Row counts around the four-row blocks and the 64-row grain, an empty matrix in the middle.
+        // Row counts around the 8- and 16-row blocks (AVX2/generic and AVX-512 clones) and the 64-row blocks the
+        // threads claim, an empty matrix in the middle.
         std::vector<torch::Tensor> ws;
-        for (int64_t n : {1, 3, 4, 7, 0, 64, 131, 12}) ws.push_back(torch::randn({n, K}, dtype));
+        for (int64_t n : {1, 3, 4, 7, 0, 64, 131, 12, 16, 17, 33}) ws.push_back(torch::randn({n, K}, dtype));
         auto x = torch::randn({K}, dtype);
         auto ys = kernels::cpu::gemv_many(ws, x);
         ASSERT_EQ(ys.size(), ws.size());
