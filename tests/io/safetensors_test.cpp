@@ -54,7 +54,6 @@ TensorRecord record(const std::string& name, DType dtype, std::vector<std::int64
   return r;
 }
 
-
 void expect_same_records(const std::vector<TensorRecord>& actual, const std::vector<TensorRecord>& expected) {
   ASSERT_EQ(actual.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {

@@ -18,7 +18,6 @@ using ttt::test_support::fresh_temp_dir;
 
 namespace {
 
-
 // One tensor per supported dtype, with values that use the dtype's range (negative, large, fractional).
 std::vector<std::pair<std::string, torch::Tensor>> sample_tensors() {
   torch::manual_seed(7);

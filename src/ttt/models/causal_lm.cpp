@@ -29,7 +29,6 @@ torch::Tensor PreConvImpl::forward(const torch::Tensor& h, torch::Tensor* histor
   return out;
 }
 
-
 BlockImpl::BlockImpl(const ModelConfig& cfg) {
   if (cfg.is_mamba()) {
     mixer = register_module("mixer", nn::MambaMixer(mamba_options(cfg)));

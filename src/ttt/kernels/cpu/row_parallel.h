@@ -13,7 +13,6 @@
 
 namespace ttt::kernels::cpu::detail {
 
-
 template <typename Args, auto F>
 void parallel_rows(const Args& a, std::int64_t rows, std::int64_t grain = 16) {
   const auto fn = IsaClones<void(const Args&, std::int64_t, std::int64_t), F>::pick();

@@ -19,7 +19,6 @@ namespace {
 
 using namespace detail;
 
-
 template <typename T>
 TTT_INLINE T gelu_grad(T x) {  // the reference's constants (ops::gelu_tanh_grad)
   const T t = tanh_fast(T(0.79788456) * x * (T(1) + T(0.044715) * x * x));
@@ -72,7 +71,6 @@ struct Scratch {
     rows_g2.resize(k);
   }
 };
-
 
 template <typename T>
 TTT_INLINE void output_rows(const Head<T>& hd, const T* zbar, int t0, int n, int d) {
@@ -187,7 +185,6 @@ TTT_INLINE void run_head(const Head<T>& hd, const Dims& dm, Scratch<T>& ws) {
     t += n;
   }
 }
-
 
 template <typename T>
 using HeadFn = void (*)(const Head<T>&, const Dims&, Scratch<T>&);
