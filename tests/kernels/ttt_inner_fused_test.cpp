@@ -182,6 +182,43 @@ TEST(FusedInnerState, NeverWritesSharedTensors) {
   EXPECT_TRUE(torch::equal(a, b));
 }
 
+// Decoding: each one-token step writes into the previous step's output buffer when the caller let go of it (no
+// allocation per token), and never into an output the caller still holds.
+TEST(FusedInnerState, DecodeStepsReuseTheirOutputOnlyWhenNothingHoldsIt) {
+  for (auto model : {ops::InnerModel::Linear, ops::InnerModel::MLP}) {
+    const int64_t k = 8, len = 19;
+    auto p = make_problem(model, 2, 3, len, 16, k, torch::kFloat, 11);
+    torch::NoGradGuard no_grad;
+    auto ref_state = ops::initial_inner_state(p.params, 2);
+    std::vector<torch::Tensor> expected;
+    for (int64_t t = 0; t < len; ++t) expected.push_back(reference_chunk(model, ref_state, p, t, 1, t, k));
+
+    // Outputs held: every step gets its own buffer and keeps its values.
+    auto held_state = ops::initial_inner_state(p.params, 2);
+    std::vector<torch::Tensor> held;
+    for (int64_t t = 0; t < len; ++t) held.push_back(fused_chunk(model, held_state, p, t, 1, t, k));
+    for (int64_t t = 0; t < len; ++t) {
+      EXPECT_LE(max_diff(held[t], expected[t]), 1e-5) << "token " << t;
+      if (t > 0) EXPECT_NE(held[t].data_ptr(), held[t - 1].data_ptr()) << "token " << t;
+    }
+
+    // Outputs released: one buffer for every token, the same values. After each step a tensor of the output's
+    // size is allocated and kept, so that a buffer freed by the step could not come back by chance.
+    auto state = ops::initial_inner_state(p.params, 2);
+    const void* first = nullptr;
+    std::vector<torch::Tensor> occupied;
+    for (int64_t t = 0; t < len; ++t) {
+      {
+        auto out = fused_chunk(model, state, p, t, 1, t, k);
+        EXPECT_LE(max_diff(out, expected[t]), 1e-5) << "token " << t;
+        if (t == 0) first = out.data_ptr();
+        EXPECT_EQ(out.data_ptr(), first) << "token " << t;
+      }
+      occupied.push_back(torch::empty({2, 1, 3, 16}));
+    }
+  }
+}
+
 TEST(FusedInnerState, RejectsBadShapes) {
   auto p = make_problem(ops::InnerModel::Linear, 1, 2, 8, 16, 8, torch::kFloat, 1);
   torch::NoGradGuard no_grad;

@@ -22,6 +22,9 @@ enum class InnerModel { Linear, MLP };
 struct InnerState {
   std::vector<torch::Tensor> weights;
   std::vector<torch::Tensor> grad_sums;
+  // The fused kernel's one-token output buffer, reused from one decoded token to the next while nothing else
+  // holds it (kernels/cpu/ttt_inner_fused); not part of the state's value (copies may drop it).
+  torch::Tensor decode_output;
 };
 
 struct SegmentInputs {

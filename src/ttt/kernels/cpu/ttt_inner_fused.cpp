@@ -46,7 +46,7 @@ struct Dims {
   bool mlp;
 };
 
-// Scratch for one head's segment (≤ K tokens); one per worker, reused across heads and mini-batches.
+// Scratch for one head's segment (≤ K tokens); one per thread, reused across heads, mini-batches and calls.
 template <typename T>
 struct Scratch {
   std::vector<T> grad1, grad2, x2, zbar1, x2bar, zbar2, tmp, w2t, back;
@@ -194,11 +194,15 @@ HeadFn<T> head_kernel() {
   return IsaClones<void(const Head<T>&, const Dims&, Scratch<T>&), &run_head<T>>::pick();
 }
 
-// Copy-on-write: the kernel may write `t` in place only if nothing else can see its storage.
+// Whether the kernel may write `t` in place: nothing else can see its storage.
+bool exclusive(const torch::Tensor& t, torch::IntArrayRef sizes, torch::ScalarType dtype) {
+  return t.defined() && t.sizes() == sizes && t.is_contiguous() && t.scalar_type() == dtype && t.use_count() == 1 &&
+         t.storage().use_count() == 1 && t.storage_offset() == 0;
+}
+
+// Copy-on-write: a private copy unless `t` is exclusive already.
 torch::Tensor& owned(torch::Tensor& t, torch::ScalarType dtype) {
-  const bool exclusive = t.is_contiguous() && t.scalar_type() == dtype && t.use_count() == 1 &&
-                         t.storage().use_count() == 1 && t.storage_offset() == 0;
-  if (!exclusive) t = t.to(dtype).contiguous().clone();
+  if (!exclusive(t, t.sizes(), dtype)) t = t.to(dtype).contiguous().clone();
   return t;
 }
 
@@ -220,7 +224,15 @@ torch::Tensor run(ops::InnerModel model, ops::InnerState& s, const ChunkInputs& 
   const auto lr = in.lr_eta.to(dtype);
   const auto tok = in.token_eta.to(dtype).contiguous();
   const auto gamma = in.ln_weight.to(dtype).contiguous(), beta = in.ln_bias.to(dtype).contiguous();
-  auto out = torch::empty({B, L, H, d}, in.xq.options());
+  // A decoded token writes into the state's buffer from the previous token when the caller let go of it: with
+  // the per-thread scratch below, the decode step allocates nothing after its first token.
+  torch::Tensor out;
+  if (L == 1 && exclusive(s.decode_output, {B, L, H, d}, dtype)) {
+    out = s.decode_output;
+  } else {
+    out = torch::empty({B, L, H, d}, in.xq.options());
+    if (L == 1) s.decode_output = out;
+  }
 
   Dims dm{static_cast<int>(d), static_cast<int>(hidden), static_cast<int>(L), static_cast<int>(in.mini_batch),
           in.position, mlp};
@@ -231,7 +243,7 @@ torch::Tensor run(ops::InnerModel model, ops::InnerState& s, const ChunkInputs& 
   };
   const HeadFn<T> kernel = head_kernel<T>();
   at::parallel_for(0, B * H, 1, [&](std::int64_t begin, std::int64_t end) {
-    Scratch<T> ws;
+    thread_local Scratch<T> ws;  // the pool's threads live on: sized once, reused by every call
     ws.reserve(dm);
     for (auto bh = begin; bh < end; ++bh) {
       const auto b = bh / H, h = bh % H;
