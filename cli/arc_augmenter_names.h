@@ -23,6 +23,11 @@ struct NamedAugmenter {
   bool reorders_demonstrations = false;  // PermuteExamples and chains with it
 };
 
+// Help of --all-augmenters, the same for every command that builds TTT data (arc ttt|predict|eval|ttt-data).
+inline constexpr const char* kAllAugmentersHelp =
+    "Use every augmenter of the spec even where it changes a task's fixed answer shape (by default such "
+    "augmenters are left out of that task's TTT data: every answer has one shape, the test's answers will too)";
+
 // Every augmenter the commands know, in catalogue order.
 const std::vector<NamedAugmenter>& augmenter_catalogue();
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "arc_augmenter_names.h"
 #include "ttt/arc/pipeline/base_model.h"
 #include "ttt/arc/task_io.h"
 #include "ttt/util/error.h"
@@ -31,9 +32,7 @@ void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt, bool wi
     cmd->add_flag("--refit", f.refit,
                   "After early stopping, train a fresh adapter on every demonstration (the held-out one included) "
                   "for the chosen share of its schedule, instead of keeping the early-stopped adapter");
-    cmd->add_flag("--all-augmenters", f.all_augmenters,
-                  "Use every augmenter of the spec even where it changes a task's fixed answer shape (by default "
-                  "such augmenters are left out of that task's TTT data)");
+    cmd->add_flag("--all-augmenters", f.all_augmenters, kAllAugmentersHelp);
   }
   if (with_prediction) {
     cmd->add_option("--max-queries", f.max_queries, "Augmented queries decoded per test input (0: all)")->capture_default_str()->check(CLI::Range(0, 100000));

@@ -215,9 +215,7 @@ void register_arc_ttt_data(CLI::App& arc) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", flags->out, "Write the final tasks into this folder (created when missing)");
-  cmd->add_flag("--all-augmenters", flags->all_augmenters,
-                "Keep augmenters that change the task's fixed answer shape (left out by default: every answer has "
-                "one shape that the test's answers will have too, and they would teach others)");
+  cmd->add_flag("--all-augmenters", flags->all_augmenters, kAllAugmentersHelp);
   cmd->add_flag("--json", flags->json,
                 "Print one JSON object of the counts: augmenters, augmenters_dropped_for_fixed_answer_shape, leave_one_out, augmented, with_permuted_copies, deduplicated, "
                 "fitting, kept_from_leave_one_out, leave_two_out, leave_two_out_fitting, leave_two_out_fill, final");
