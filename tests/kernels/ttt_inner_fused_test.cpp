@@ -1,7 +1,7 @@
 // The fused CPU inner-loop kernel against its slow twin, ops::ttt_segment (the dual form in plain
 // libtorch ops, itself checked against the primal form and the official reference): same outputs and
-// same end state for head dims {16, 32, 64, 96}, mini-batch {8, 16}, remainders, batch > 1, chunks at
-// odd offsets, decode steps, both inner models, float32 and float64.
+// same end state for head dims {16, 32, 64, 96} and others (4 … 128), mini-batch {8, 16} and others (1, 7, 12,
+// 32, 300), remainders, batch > 1, chunks at odd offsets, decode steps, both inner models, float32 and float64.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -140,7 +140,11 @@ INSTANTIATE_TEST_SUITE_P(
                       // longer chunks than the layer sends to the TTT-MLP loops (it uses them up to 64 tokens)
                       Case{ops::InnerModel::MLP, 24, 8, 2, 150}, Case{ops::InnerModel::MLP, 16, 16, 1, 77},
                       // a mini-batch longer than the accumulation's 256-row tiling run
-                      Case{ops::InnerModel::Linear, 8, 300, 1, 310}),
+                      Case{ops::InnerModel::Linear, 8, 300, 1, 310},
+                      // head dims and mini-batches outside the list: wider, odd, and one token per mini-batch
+                      Case{ops::InnerModel::Linear, 128, 32, 2, 70}, Case{ops::InnerModel::Linear, 40, 7, 2, 30},
+                      Case{ops::InnerModel::Linear, 4, 1, 2, 9}, Case{ops::InnerModel::MLP, 80, 12, 2, 30},
+                      Case{ops::InnerModel::MLP, 40, 7, 1, 23}, Case{ops::InnerModel::MLP, 4, 1, 1, 5}),
     [](const ::testing::TestParamInfo<Case>& info) { return name(info.param); });
 
 // Mixing paths: a reference prefill that stops mid mini-batch, then fused decode steps on that state

@@ -91,6 +91,44 @@ TEST_P(ChunkedPrefill, RepeatedCacheContinuesEachCopyIndependently) {
   EXPECT_THROW(models::repeat_cache_batch(cache, 0), Error);
 }
 
+// One layer's cache copied (times = 1, what `ttt bench --op decode` does before each repeat): the copy shares
+// no storage with the original, and decoding from either gives the full sequence's logits.
+TEST_P(ChunkedPrefill, LayerCacheCopySharesNothingAndContinuesLikeTheOriginal) {
+  const auto v = GetParam();
+  auto model = test_support::random_model(test_support::tiny_config(v.layer_type, v.backbone), torch::kDouble, 10);
+  torch::NoGradGuard no_grad;
+  const auto ids = torch::randint(0, 23, {1, 13}, torch::kLong);
+  auto cache = model->new_cache();
+  model->forward(ids.narrow(1, 0, 7), &cache);
+  models::Cache copy;
+  copy.position = cache.position;
+  for (const auto& layer : cache.layers) copy.layers.push_back(models::repeat_layer_cache_batch(layer, 1));
+  for (std::size_t i = 0; i < cache.layers.size(); ++i) {
+    const auto& a = cache.layers[i];
+    const auto& b = copy.layers[i];
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> pairs{{a.pre_conv_history, b.pre_conv_history},
+                                                               {a.qk_conv_history, b.qk_conv_history},
+                                                               {a.keys, b.keys},
+                                                               {a.values, b.values},
+                                                               {a.mamba_conv_history, b.mamba_conv_history},
+                                                               {a.ssm_state, b.ssm_state}};
+    for (std::size_t w = 0; w < a.inner.weights.size(); ++w) pairs.emplace_back(a.inner.weights[w], b.inner.weights[w]);
+    for (const auto& [x, y] : pairs) {
+      ASSERT_EQ(x.defined(), y.defined());
+      if (!x.defined()) continue;
+      EXPECT_TRUE(torch::equal(x, y)) << "layer " << i;
+      EXPECT_NE(x.data_ptr(), y.data_ptr()) << "layer " << i << " shares storage";
+    }
+    EXPECT_EQ(a.kv_length, b.kv_length);
+  }
+  const auto full = model->forward(ids).logits.narrow(1, 7, 6);
+  for (auto* c : {&copy, &cache}) {
+    std::vector<torch::Tensor> steps;
+    for (int64_t t = 7; t < 13; ++t) steps.push_back(model->forward(ids.narrow(1, t, 1), c).logits);
+    EXPECT_LE((torch::cat(steps, 1) - full).abs().max().item<double>(), 1e-10) << v.layer_type << "/" << v.backbone;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, ChunkedPrefill,
                          ::testing::Values(Variant{"linear", "transformer"}, Variant{"linear", "mamba"},
                                            Variant{"mlp", "transformer"}, Variant{"mlp", "mamba"},

@@ -82,24 +82,27 @@ CausalLMImpl::CausalLMImpl(const ModelConfig& config) : config_(config) {
   }
 }
 
+nn::LayerCache repeat_layer_cache_batch(const nn::LayerCache& layer, std::int64_t times) {
+  TTT_CHECK(times >= 1, "[lm] repeat_layer_cache_batch: times must be >= 1, got ", times);
+  const auto repeat = [times](const torch::Tensor& t) { return t.defined() ? t.repeat_interleave(times, 0) : t; };
+  nn::LayerCache copy;
+  copy.pre_conv_history = repeat(layer.pre_conv_history);
+  copy.qk_conv_history = repeat(layer.qk_conv_history);
+  for (const auto& w : layer.inner.weights) copy.inner.weights.push_back(repeat(w));
+  for (const auto& g : layer.inner.grad_sums) copy.inner.grad_sums.push_back(repeat(g));
+  copy.keys = repeat(layer.keys);
+  copy.values = repeat(layer.values);
+  copy.kv_length = layer.kv_length;
+  copy.mamba_conv_history = repeat(layer.mamba_conv_history);
+  copy.ssm_state = repeat(layer.ssm_state);
+  return copy;
+}
+
 Cache repeat_cache_batch(const Cache& cache, std::int64_t times) {
   TTT_CHECK(times >= 1, "[lm] repeat_cache_batch: times must be >= 1, got ", times);
-  const auto repeat = [times](const torch::Tensor& t) { return t.defined() ? t.repeat_interleave(times, 0) : t; };
   Cache out;
   out.position = cache.position;
-  for (const nn::LayerCache& layer : cache.layers) {
-    nn::LayerCache copy;
-    copy.pre_conv_history = repeat(layer.pre_conv_history);
-    copy.qk_conv_history = repeat(layer.qk_conv_history);
-    for (const auto& w : layer.inner.weights) copy.inner.weights.push_back(repeat(w));
-    for (const auto& g : layer.inner.grad_sums) copy.inner.grad_sums.push_back(repeat(g));
-    copy.keys = repeat(layer.keys);
-    copy.values = repeat(layer.values);
-    copy.kv_length = layer.kv_length;
-    copy.mamba_conv_history = repeat(layer.mamba_conv_history);
-    copy.ssm_state = repeat(layer.ssm_state);
-    out.layers.push_back(std::move(copy));
-  }
+  for (const nn::LayerCache& layer : cache.layers) out.layers.push_back(repeat_layer_cache_batch(layer, times));
   return out;
 }
 

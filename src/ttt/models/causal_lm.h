@@ -25,6 +25,8 @@ struct Cache {
 // b·times … b·times+times−1), as independent copies: continuing several different endings of one prompt
 // after prefilling the prompt once. Throws ttt::Error for times < 1.
 Cache repeat_cache_batch(const Cache& cache, std::int64_t times);
+// The same for one layer's cache (times = 1: an independent copy).
+nn::LayerCache repeat_layer_cache_batch(const nn::LayerCache& layer, std::int64_t times);
 
 class PreConvImpl : public torch::nn::Module {
  public:
