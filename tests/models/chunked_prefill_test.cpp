@@ -91,8 +91,9 @@ TEST_P(ChunkedPrefill, RepeatedCacheContinuesEachCopyIndependently) {
   EXPECT_THROW(models::repeat_cache_batch(cache, 0), Error);
 }
 
-// One layer's cache copied (times = 1, what `ttt bench --op decode` does before each repeat): the copy shares
-// no storage with the original, and decoding from either gives the full sequence's logits.
+// A cache copied layer by layer (times = 1, what `ttt bench --op decode` does before each repeat; repeat_cache_batch
+// copies each layer with repeat_layer_cache_batch): the copy shares no storage with the original, and decoding
+// from either gives the full sequence's logits.
 TEST_P(ChunkedPrefill, LayerCacheCopySharesNothingAndContinuesLikeTheOriginal) {
   const auto v = GetParam();
   auto model = test_support::random_model(test_support::tiny_config(v.layer_type, v.backbone), torch::kDouble, 10);
@@ -100,9 +101,7 @@ TEST_P(ChunkedPrefill, LayerCacheCopySharesNothingAndContinuesLikeTheOriginal) {
   const auto ids = torch::randint(0, 23, {1, 13}, torch::kLong);
   auto cache = model->new_cache();
   model->forward(ids.narrow(1, 0, 7), &cache);
-  models::Cache copy;
-  copy.position = cache.position;
-  for (const auto& layer : cache.layers) copy.layers.push_back(models::repeat_layer_cache_batch(layer, 1));
+  auto copy = models::repeat_cache_batch(cache, 1);
   for (std::size_t i = 0; i < cache.layers.size(); ++i) {
     const auto& a = cache.layers[i];
     const auto& b = copy.layers[i];

@@ -195,14 +195,14 @@ HeadFn<T> head_kernel() {
 }
 
 // Whether the kernel may write `t` in place: nothing else can see its storage.
-bool exclusive(const torch::Tensor& t, torch::IntArrayRef sizes, torch::ScalarType dtype) {
-  return t.defined() && t.sizes() == sizes && t.is_contiguous() && t.scalar_type() == dtype && t.use_count() == 1 &&
+bool exclusive(const torch::Tensor& t, torch::ScalarType dtype) {
+  return t.defined() && t.is_contiguous() && t.scalar_type() == dtype && t.use_count() == 1 &&
          t.storage().use_count() == 1 && t.storage_offset() == 0;
 }
 
 // Copy-on-write: a private copy unless `t` is exclusive already.
 torch::Tensor& owned(torch::Tensor& t, torch::ScalarType dtype) {
-  if (!exclusive(t, t.sizes(), dtype)) t = t.to(dtype).contiguous().clone();
+  if (!exclusive(t, dtype)) t = t.to(dtype).contiguous().clone();
   return t;
 }
 
@@ -227,7 +227,7 @@ torch::Tensor run(ops::InnerModel model, ops::InnerState& s, const ChunkInputs& 
   // A decoded token writes into the state's buffer from the previous token when the caller let go of it: with
   // the per-thread scratch below, the decode step allocates nothing after its first token.
   torch::Tensor out;
-  if (L == 1 && exclusive(s.decode_output, {B, L, H, d}, dtype)) {
+  if (L == 1 && exclusive(s.decode_output, dtype) && s.decode_output.sizes() == torch::IntArrayRef{B, L, H, d}) {
     out = s.decode_output;
   } else {
     out = torch::empty({B, L, H, d}, in.xq.options());
