@@ -126,6 +126,7 @@ TEST_P(ChunkedPrefill, LayerCacheCopySharesNothingAndContinuesLikeTheOriginal) {
     for (int64_t t = 7; t < 13; ++t) steps.push_back(model->forward(ids.narrow(1, t, 1), c).logits);
     EXPECT_LE((torch::cat(steps, 1) - full).abs().max().item<double>(), 1e-10) << v.layer_type << "/" << v.backbone;
   }
+  EXPECT_THROW(models::repeat_layer_cache_batch(cache.layers[0], 0), Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, ChunkedPrefill,
