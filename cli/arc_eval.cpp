@@ -6,6 +6,7 @@
 // tasks and the paper's ensemble of search and TTT (search/ensemble.h) is scored too; pass2_ttt stays the
 // model's own score.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,8 @@
 
 #include "arc_model_options.h"
 #include "commands.h"
+#include "local_launch.h"
+#include "task_share.h"
 #include "ttt/arc/grid_json.h"
 #include "ttt/arc/report.h"
 #include "ttt/arc/scoring.h"
@@ -34,6 +37,7 @@ struct EvalFlags {
   std::string tasks, out = "arc-eval";
   bool json = false, no_ttt = false;
   bool search = false;
+  int nproc = 0;  // 0: one worker per core when no thread count is given (task_share.h)
   arc::search::SearchOptions search_options;
 };
 
@@ -94,85 +98,116 @@ std::optional<TaskRecord> read_record(const std::string& path, bool need_ttt) {
   }
 }
 
-int run_eval(const EvalFlags& f) {
+// The evaluation's folder: per-task records under OUT/tasks, reused only by the same evaluation (its settings
+// are part of the folder: other settings remove the records), and the claims of local workers.
+struct EvalFolder {
+  fs::path records, claims;
+  std::string record_path(const arc::Task& task) const {
+    return (records / (task_file_stem(task.id) + ".json")).string();
+  }
+};
+
+EvalFolder prepare_folder(const EvalFlags& f) {
+  EvalFolder folder{fs::path(f.out) / "tasks", fs::path(f.out) / "claims"};
+  settle_record_settings(folder.records, fs::path(f.out) / "settings.json", arc_model_settings(f.model), "arc eval");
+  return folder;
+}
+
+// Predicts one task with the base model and, unless --no-ttt, after training its adapter; writes its record.
+TaskRecord evaluate_task(const EvalFlags& f, const arc::SolveOptions& options, models::CausalLM& model,
+                         models::LoraAdapters& adapters, const arc::Task& task, const std::vector<arc::Grid>& answers,
+                         const std::string& record_path) {
+  TaskRecord r;
+  auto start = std::chrono::steady_clock::now();
+  const auto base_prediction = arc::predict_with_base_model(model, &adapters, task, options);
+  r.base = arc::attempts_of(base_prediction);
+  r.base_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.base_answer_rank = answer_ranks(base_prediction, answers);
+  nlohmann::json j = {{"task", task.id}, {"base", attempts_json(r.base)}, {"base_seconds", r.base_seconds},
+                      {"base_answer_rank", r.base_answer_rank}};
+  if (!f.no_ttt) {
+    start = std::chrono::steady_clock::now();
+    r.has_ttt = true;
+    try {
+      const auto outcome = arc::solve_with_ttt(model, adapters, task, options);
+      r.ttt = arc::attempts_of(outcome.prediction);
+      r.ttt_answer_rank = answer_ranks(outcome.prediction, answers);
+      j["ttt_answer_rank"] = r.ttt_answer_rank;
+      j["ttt_steps"] = outcome.report.steps;
+      j["ttt_examples"] = outcome.report.examples;
+      j["ttt_best_step"] = outcome.report.best_step;
+      j["ttt_refit_steps"] = outcome.report.refit_steps;
+      j["ttt_initial_heldout_loss"] = outcome.report.initial_heldout_loss;
+      j["ttt_best_heldout_loss"] = outcome.report.best_heldout_loss;
+    } catch (const Error& e) {
+      // A task whose demonstrations do not fit the context cannot be trained on: it keeps the base
+      // model's prediction, and the reason is shown and recorded.
+      std::fprintf(stderr, "%s: test-time training skipped: %s\n", printable(task.id).c_str(), e.what());
+      r.ttt = r.base;
+      r.ttt_answer_rank = r.base_answer_rank;
+      j["ttt_error"] = e.what();
+    }
+    r.ttt_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    j["ttt"] = attempts_json(r.ttt);
+    j["ttt_seconds"] = r.ttt_seconds;
+  }
+  write_file_atomic(record_path, j.dump() + "\n");
+  return r;
+}
+
+bool right_answer(const std::string& task_id, const std::vector<arc::Attempts>& attempts,
+                  const std::vector<arc::Grid>& answers) {
+  arc::Submission one{{task_id, attempts}};
+  return arc::score_submission(one, {{task_id, answers}}).correct_tasks() == 1;
+}
+
+// Evaluates this process's share of the tasks that have no record yet (every task when it runs alone),
+// with a progress line per task on stderr. Returns whether it was interrupted.
+bool evaluate_tasks(const EvalFlags& f, const EvalFolder& folder, const std::vector<arc::Task>& tasks,
+                    const arc::Solutions& solutions) {
   const auto options = solve_options(f.model);
   auto model = load_arc_model_flag(f.model);
-  const auto tasks = load_arc_tasks_flag(f.tasks, f.model.max_tasks);
-  const auto solutions = arc::solutions_from_tasks(tasks, f.tasks);  // every test output must be known
-  const auto records_dir = fs::path(f.out) / "tasks";
-  fs::create_directories(records_dir);
-  // A record is only reused by the same evaluation: the settings are part of the folder.
-  const nlohmann::json settings = {{"model", f.model.model.empty() ? shipped_arc_model_dir() : f.model.model},
-                                   {"lora_rank", f.model.rank}, {"lora_alpha", f.model.alpha},
-                                   {"lora_targets", f.model.targets}, {"lr", f.model.lr},
-                                   {"epochs", f.model.epochs}, {"batch", f.model.batch},
-                                   {"max_steps", f.model.max_steps}, {"max_examples", f.model.max_examples},
-                                   {"early_stopping", !f.model.no_early_stop}, {"refit", f.model.refit},
-                                   {"all_augmenters", f.model.all_augmenters},
-                                   {"max_queries", f.model.max_queries},
-                                   {"permutations", f.model.permutations}, {"seed", f.model.seed},
-                                   {"rank_by", f.model.rank_by}, {"max_candidates", f.model.max_candidates}};
-  const auto settings_path = (fs::path(f.out) / "settings.json").string();
-  if (fs::exists(settings_path)) {
-    const auto before = nlohmann::json::parse(read_file(settings_path, "eval settings"), nullptr, false);
-    if (before != settings) {
-      for (const auto& entry : fs::directory_iterator(records_dir)) fs::remove(entry.path());
-    }
-  }
-  write_file_atomic(settings_path, settings.dump(2) + "\n");
-
   models::LoraAdapters adapters;
   if (!f.no_ttt) adapters.attach(model, options.lora, options.lora_seed);
-  install_graceful_interrupt();
-  arc::Submission base_submission, ttt_submission;
-  double base_seconds = 0, ttt_seconds = 0;
-  std::size_t evaluated = 0, produced_base = 0, produced_ttt = 0;
-  TaskEta eta(tasks.size());
+  TaskShare share(folder.claims);
+  TaskEta eta(share.expected(tasks.size()));
   for (std::size_t i = 0; i < tasks.size() && !interrupt_requested(); ++i) {
     const auto& task = tasks[i];
-    const auto record_path = (records_dir / (task_file_stem(task.id) + ".json")).string();
+    const auto record_path = folder.record_path(task);
     auto record = read_record(record_path, !f.no_ttt);
     if (!record) {
-      TaskRecord r;
-      auto start = std::chrono::steady_clock::now();
-      const auto base_prediction = arc::predict_with_base_model(model, &adapters, task, options);
-      r.base = arc::attempts_of(base_prediction);
-      r.base_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      r.base_answer_rank = answer_ranks(base_prediction, solutions.at(task.id));
-      nlohmann::json j = {{"task", task.id}, {"base", attempts_json(r.base)}, {"base_seconds", r.base_seconds},
-                          {"base_answer_rank", r.base_answer_rank}};
-      if (!f.no_ttt) {
-        start = std::chrono::steady_clock::now();
-        r.has_ttt = true;
-        try {
-          const auto outcome = arc::solve_with_ttt(model, adapters, task, options);
-          r.ttt = arc::attempts_of(outcome.prediction);
-          r.ttt_answer_rank = answer_ranks(outcome.prediction, solutions.at(task.id));
-          j["ttt_answer_rank"] = r.ttt_answer_rank;
-          j["ttt_steps"] = outcome.report.steps;
-          j["ttt_examples"] = outcome.report.examples;
-          j["ttt_best_step"] = outcome.report.best_step;
-          j["ttt_refit_steps"] = outcome.report.refit_steps;
-          j["ttt_initial_heldout_loss"] = outcome.report.initial_heldout_loss;
-          j["ttt_best_heldout_loss"] = outcome.report.best_heldout_loss;
-        } catch (const Error& e) {
-          // A task whose demonstrations do not fit the context cannot be trained on: it keeps the base
-          // model's prediction, and the reason is shown and recorded.
-          std::fprintf(stderr, "%s: test-time training skipped: %s\n", printable(task.id).c_str(), e.what());
-          r.ttt = r.base;
-          r.ttt_answer_rank = r.base_answer_rank;
-          j["ttt_error"] = e.what();
-        }
-        r.ttt_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        j["ttt"] = attempts_json(r.ttt);
-        j["ttt_seconds"] = r.ttt_seconds;
-      }
-      write_file_atomic(record_path, j.dump() + "\n");
-      record = std::move(r);
+      if (!share.take(i, task_file_stem(task.id))) continue;
+      record = evaluate_task(f, options, model, adapters, task, solutions.at(task.id), record_path);
       eta.finished(record->base_seconds + record->ttt_seconds);
     } else {
+      if (!share.whole()) continue;  // a worker reports only its own tasks
       eta.skipped();
     }
+    // Progress on stderr, with --json too: stdout carries only the summary object.
+    const auto& answers = solutions.at(task.id);
+    std::fprintf(stderr, "[%zu/%zu] %s: base %s%s (%.1f s%s)\n", i + 1, tasks.size(), printable(task.id).c_str(),
+                 right_answer(task.id, record->base, answers) ? "right" : "wrong",
+                 record->has_ttt ? (right_answer(task.id, record->ttt, answers) ? ", TTT right" : ", TTT wrong") : "",
+                 record->base_seconds + record->ttt_seconds, eta.suffix().c_str());
+  }
+  return interrupt_requested();
+}
+
+// Scores every task that has a record (all of them unless the run was interrupted; a rank's own share and
+// whatever other ranks finished when it ran on a list split elsewhere), writes the
+// submissions and reports, runs the search when asked, and prints the summary.
+int summarize(const EvalFlags& f, const EvalFolder& folder, const std::vector<arc::Task>& tasks,
+              const arc::Solutions& solutions, bool interrupted, int workers, double wall_seconds) {
+  arc::Submission base_submission, ttt_submission;
+  double base_seconds = 0, ttt_seconds = 0;
+  std::size_t produced_base = 0, produced_ttt = 0;
+  std::vector<arc::Task> done;
+  arc::Solutions done_solutions;
+  for (const auto& task : tasks) {
+    const auto record = read_record(folder.record_path(task), !f.no_ttt);
+    if (!record) continue;
+    done.push_back(task);
+    done_solutions[task.id] = solutions.at(task.id);
     base_submission[task.id] = record->base;
     base_seconds += record->base_seconds;
     produced_base += answers_produced(record->base_answer_rank);
@@ -181,21 +216,8 @@ int run_eval(const EvalFlags& f) {
       ttt_submission[task.id] = record->ttt;
       ttt_seconds += record->ttt_seconds;
     }
-    evaluated += 1;
-    // Progress on stderr, with --json too: stdout carries only the summary object.
-    auto right = [&](const std::vector<arc::Attempts>& a) {
-      arc::Submission one{{task.id, a}};
-      return arc::score_submission(one, {{task.id, solutions.at(task.id)}}).correct_tasks() == 1;
-    };
-    std::fprintf(stderr, "[%zu/%zu] %s: base %s%s (%.1f s%s)\n", i + 1, tasks.size(), printable(task.id).c_str(),
-                 right(record->base) ? "right" : "wrong",
-                 record->has_ttt ? (right(record->ttt) ? ", TTT right" : ", TTT wrong") : "",
-                 record->base_seconds + record->ttt_seconds, eta.suffix().c_str());
   }
-  const bool interrupted = interrupt_requested();
-  std::vector<arc::Task> done(tasks.begin(), tasks.begin() + static_cast<std::ptrdiff_t>(evaluated));
-  arc::Solutions done_solutions;
-  for (const auto& t : done) done_solutions[t.id] = solutions.at(t.id);
+  const std::size_t evaluated = done.size();
   const auto base_score = arc::score_submission(base_submission, done_solutions);
   const auto ttt_score = arc::score_submission(ttt_submission, done_solutions);
   arc::save_submission((fs::path(f.out) / "submission_base.json").string(), base_submission);
@@ -240,6 +262,8 @@ int run_eval(const EvalFlags& f) {
                             {"answer_produced_inputs_base", produced_base},
                             {"rank_by", f.model.rank_by},
                             {"seconds_per_task_base", base_seconds / n},
+                            {"workers", workers},
+                            {"wall_seconds", wall_seconds},
                             {"report_base", base_report}};
   if (!f.no_ttt) {
     summary["pass2_ttt"] = ttt_score.score();
@@ -285,6 +309,30 @@ int run_eval(const EvalFlags& f) {
   return interrupted ? 130 : 0;
 }
 
+// One process evaluates every task (or, as a worker or rank, its share) and summarises; with several
+// local workers this process launches them and summarises what they recorded.
+int run_eval(const EvalFlags& f) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto tasks = load_arc_tasks_flag(f.tasks, f.model.max_tasks);
+  const auto solutions = arc::solutions_from_tasks(tasks, f.tasks);  // every test output must be known
+  const auto folder = prepare_folder(f);
+  const int workers = task_worker_count(f.nproc, f.model.threads, tasks.size());
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  if (workers > 1) {
+    load_arc_model_flag(f.model);  // a missing or corrupt model is one error here, not one per worker
+    TaskShare::clear_claims(folder.claims);
+    const int code = launch_local_workers(workers);
+    TaskShare::clear_claims(folder.claims);
+    if (code != 0 && code != 130) return code;  // the failing worker said why
+    return summarize(f, folder, tasks, solutions, code == 130, workers, elapsed());
+  }
+  install_graceful_interrupt();
+  const bool interrupted = evaluate_tasks(f, folder, tasks, solutions);
+  if (is_local_worker()) return interrupted ? 130 : 0;  // the launcher summarises
+  const auto [rank, world] = task_worker();
+  return summarize(f, folder, tasks, solutions, interrupted, world, elapsed());
+}
+
 }  // namespace
 
 void register_arc_eval(CLI::App& arc) {
@@ -302,6 +350,10 @@ void register_arc_eval(CLI::App& arc) {
   cmd->add_option("--search-time-limit", f->search_options.time_limit_s, "Program search: seconds per task")
       ->check(CLI::Range(0.01, 86400.0))
       ->capture_default_str();
+  cmd->add_option("--nproc", f->nproc,
+                  "Local worker processes sharing the tasks (default: one per core, at most 8, unless --threads is "
+                  "given)")
+      ->check(CLI::Range(1, 256));
   cmd->add_flag("--json", f->json, "Print one JSON object with the scores");
   cmd->callback([f] {
     const int code = run_eval(*f);

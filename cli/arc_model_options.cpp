@@ -97,6 +97,16 @@ std::string shipped_arc_model_dir() {
        "pass --model DIR or set TTT_ARC_MODEL");
 }
 
+nlohmann::json arc_model_settings(const ArcModelFlags& f) {
+  return {{"model", f.model.empty() ? shipped_arc_model_dir() : f.model},
+          {"lora_rank", f.rank}, {"lora_alpha", f.alpha}, {"lora_dropout", f.dropout}, {"lora_targets", f.targets},
+          {"lr", f.lr}, {"weight_decay", f.weight_decay}, {"warmup", f.warmup},
+          {"epochs", f.epochs}, {"batch", f.batch}, {"max_steps", f.max_steps}, {"max_examples", f.max_examples},
+          {"early_stopping", !f.no_early_stop}, {"refit", f.refit}, {"all_augmenters", f.all_augmenters},
+          {"max_queries", f.max_queries}, {"permutations", f.permutations}, {"seed", f.seed},
+          {"rank_by", f.rank_by}, {"max_candidates", f.max_candidates}};
+}
+
 models::CausalLM load_arc_model_flag(const ArcModelFlags& f) {
   if (f.threads > 0) torch::set_num_threads(f.threads);
   return arc::load_arc_model(f.model.empty() ? shipped_arc_model_dir() : f.model);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "ttt/arc/pipeline/solve_task.h"
 #include "ttt/arc/task.h"
@@ -36,6 +37,9 @@ struct ArcModelFlags {
 // ranking), which `arc ttt` (training only) does not take.
 void add_arc_model_flags(CLI::App* cmd, ArcModelFlags& f, bool with_ttt, bool with_prediction);
 arc::SolveOptions solve_options(const ArcModelFlags& f);
+
+// Every flag that changes a prediction, as JSON: per-task records are reused only by a run with the same.
+nlohmann::json arc_model_settings(const ArcModelFlags& f);
 
 // The shipped base model: models/arc-base next to the source tree the binary was built from (found from
 // the executable's location), or TTT_ARC_MODEL when set.

@@ -1,7 +1,8 @@
 // `ttt arc ttt`: per-task test-time training. For every task a fresh LoRA adapter is trained on the task's
 // own demonstrations and saved as OUT/adapters/<task>.safetensors with a report OUT/reports/<task>.json.
 // Tasks already done (both files present) are skipped, so a crashed or interrupted run continues where it
-// stopped; `--nproc N` splits the task list over N local workers (or RANK/WORLD_SIZE over machines).
+// stopped; `--nproc N` (by default one per core) shares the task list among N local workers (or RANK/WORLD_SIZE
+// split it over machines; task_share.h).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "arc_model_options.h"
 #include "commands.h"
 #include "local_launch.h"
+#include "task_share.h"
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
 #include "ttt/util/interrupt.h"
@@ -46,8 +48,25 @@ nlohmann::json report_json(const std::string& task_id, const arc::TaskTttReport&
           {"heldout_curve", curve}};
 }
 
+struct TttCounts {
+  std::size_t tasks = 0, trained = 0, skipped = 0, failed = 0;
+  bool interrupted = false;
+};
+
+void print_summary(const TttFlags& f, const TttCounts& c) {
+  if (f.json)
+    std::printf("%s\n", nlohmann::json({{"event", "done"}, {"tasks", c.tasks}, {"trained", c.trained},
+                                        {"skipped", c.skipped}, {"failed", c.failed},
+                                        {"interrupted", c.interrupted}, {"out", f.out}})
+                            .dump()
+                            .c_str());
+  else
+    std::printf("%s%zu tasks: %zu trained, %zu already done, %zu failed; adapters in %s\n",
+                c.interrupted ? "interrupted: " : "", c.tasks, c.trained, c.skipped, c.failed,
+                (fs::path(f.out) / "adapters").c_str());
+}
+
 int run_ttt(const TttFlags& f) {
-  const auto [rank, world] = task_worker();
   const auto options = solve_options(f.model);
   auto model = load_arc_model_flag(f.model);
   const auto tasks = load_arc_tasks_flag(f.tasks, f.model.max_tasks);
@@ -58,25 +77,23 @@ int run_ttt(const TttFlags& f) {
   adapters.attach(model, options.lora, options.lora_seed);
   install_graceful_interrupt();
   std::size_t done = 0, skipped = 0, mine = 0, failed = 0;
-  const auto is_mine = [rank = rank, world = world](std::size_t i) {
-    return static_cast<int>(i % static_cast<std::size_t>(world)) == rank;
-  };
-  std::size_t share = 0;
-  for (std::size_t i = 0; i < tasks.size(); ++i) share += is_mine(i);
-  TaskEta eta(share);
+  TaskShare share(fs::path(f.out) / "claims");
+  TaskEta eta(share.expected(tasks.size()));
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    if (!is_mine(i)) continue;
-    mine += 1;
     const auto& task = tasks[i];
     const auto stem = task_file_stem(task.id);
     const auto adapter_path = (adapters_dir / (stem + ".safetensors")).string();
     const auto report_path = (reports_dir / (stem + ".json")).string();
     if (fs::exists(adapter_path) && fs::exists(report_path)) {
+      if (!share.whole()) continue;  // a worker counts only its own tasks
+      mine += 1;
       skipped += 1;
       eta.skipped();
       continue;
     }
     if (interrupt_requested()) break;
+    if (!share.take(i, stem)) continue;
+    mine += 1;
     adapters.reset(options.lora_seed);
     arc::TaskTttReport report;
     try {
@@ -119,14 +136,39 @@ int run_ttt(const TttFlags& f) {
     }
   }
   const bool interrupted = interrupt_requested();
-  if (f.json)
-    std::printf("%s\n", nlohmann::json({{"event", "done"}, {"tasks", mine}, {"trained", done}, {"skipped", skipped},
-                                        {"failed", failed}, {"interrupted", interrupted}, {"out", f.out}})
-                            .dump()
-                            .c_str());
-  else
-    std::printf("%s%zu tasks: %zu trained, %zu already done, %zu failed; adapters in %s\n",
-                interrupted ? "interrupted: " : "", mine, done, skipped, failed, adapters_dir.c_str());
+  // A local worker leaves the summary to its launcher, and a task that failed is no reason to stop the
+  // other workers (the launcher stops them all when one exits non-zero): the launcher counts failures.
+  if (is_local_worker()) return interrupted ? 130 : 0;
+  print_summary(f, {mine, done, skipped, failed, interrupted});
+  if (interrupted) return 130;
+  return failed > 0 ? 1 : 0;
+}
+
+// Tasks of the list whose adapter and report are both written.
+std::size_t tasks_done(const TttFlags& f, const std::vector<arc::Task>& tasks) {
+  std::size_t n = 0;
+  for (const auto& task : tasks) {
+    const auto stem = task_file_stem(task.id);
+    n += fs::exists(fs::path(f.out) / "adapters" / (stem + ".safetensors")) &&
+         fs::exists(fs::path(f.out) / "reports" / (stem + ".json"));
+  }
+  return n;
+}
+
+// Several local workers share the list; the summary counts what they wrote.
+int launch_ttt_workers(const TttFlags& f, const std::vector<arc::Task>& tasks, int workers) {
+  load_arc_model_flag(f.model);  // a missing or corrupt model is one error here, not one per worker
+  const auto claims = fs::path(f.out) / "claims";
+  const auto before = tasks_done(f, tasks);
+  TaskShare::clear_claims(claims);
+  const int code = launch_local_workers(workers);
+  TaskShare::clear_claims(claims);
+  if (code != 0 && code != 130) return code;  // the failing worker said why
+  const bool interrupted = code == 130;
+  const auto after = tasks_done(f, tasks);
+  // Not interrupted, every worker went through the whole list: a task still without adapter failed.
+  const std::size_t failed = interrupted ? 0 : tasks.size() - after;
+  print_summary(f, {tasks.size(), after - before, before, failed, interrupted});
   if (interrupted) return 130;
   return failed > 0 ? 1 : 0;
 }
@@ -139,10 +181,15 @@ void register_arc_ttt(CLI::App& arc) {
   cmd->add_option("--tasks", f->tasks, "Task file, folder of task files, or Kaggle challenges file")->required();
   cmd->add_option("--out", f->out, "Output folder: adapters/<task>.safetensors, reports/<task>.json")->required();
   add_arc_model_flags(cmd, f->model, true, false);
-  cmd->add_option("--nproc", f->nproc, "Split the tasks over N local worker processes")->check(CLI::Range(1, 256));
+  cmd->add_option("--nproc", f->nproc,
+                  "Local worker processes sharing the tasks (default: one per core, at most 8, unless --threads is "
+                  "given)")
+      ->check(CLI::Range(1, 256));
   cmd->add_flag("--json", f->json, "One JSON object per task, then a summary");
   cmd->callback([f] {
-    const int code = f->nproc > 1 && !std::getenv("WORLD_SIZE") ? launch_local_workers(f->nproc) : run_ttt(*f);
+    const auto tasks = load_arc_tasks_flag(f->tasks, f->model.max_tasks);
+    const int workers = task_worker_count(f->nproc, f->model.threads, tasks.size());
+    const int code = workers > 1 ? launch_ttt_workers(*f, tasks, workers) : run_ttt(*f);
     if (code != 0) throw CLI::RuntimeError(code);
   });
 }

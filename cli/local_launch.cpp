@@ -53,6 +53,7 @@ int launch_local_workers(int nproc) {
       ::setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
       ::setenv("MASTER_ADDR", "127.0.0.1", 1);
       ::setenv("MASTER_PORT", port.c_str(), 1);
+      ::setenv(kLocalWorkerVariable, "1", 1);
       ::setenv("OMP_NUM_THREADS", threads.c_str(), 0);  // a user's own setting wins
       std::vector<char*> argv;
       for (auto& a : arguments) argv.push_back(a.data());

@@ -4,6 +4,9 @@
 // machine's cores between them, waits, and returns the first non-zero exit code (0 when all succeed).
 namespace ttt::cli {
 
+// Set in every worker's environment, so a command knows the launcher (not a user) made it a rank.
+inline constexpr const char* kLocalWorkerVariable = "TTT_LOCAL_WORKER";
+
 void remember_process_arguments(int argc, char** argv);  // called by main()
 int launch_local_workers(int nproc);
 

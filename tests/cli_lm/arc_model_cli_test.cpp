@@ -114,6 +114,54 @@ TEST_F(ArcModelCli, EvalPrintsTheScoresAndReusesItsRecords) {
   EXPECT_EQ(k["seconds_per_task"], j["seconds_per_task"]);
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n += 1;
+  return n;
+}
+
+// --nproc: local workers share the task list (each task claimed by one of them), the launcher prints the one
+// summary, and the records are the ones a single process writes (one thread each, so the same arithmetic).
+TEST_F(ArcModelCli, EvalSharesTheTasksAmongLocalWorkersAndMatchesOneProcess) {
+  const auto one = run_cli_split("arc eval --tasks " + tasks() + " --model " + model() + " --out " + path("eval_one") +
+                                 fast() + " --json");
+  ASSERT_EQ(one.exit_code, 0) << one.output << one.err;
+  const auto two_command =
+      "arc eval --tasks " + tasks() + " --model " + model() + " --out " + path("eval_two") + fast() + " --nproc 2 --json";
+  const auto two = run_cli_split(two_command);
+  ASSERT_EQ(two.exit_code, 0) << two.output << two.err;
+  const auto j1 = nlohmann::json::parse(one.output), j2 = nlohmann::json::parse(two.output);  // one object each
+  EXPECT_EQ(j1["workers"], 1);
+  EXPECT_EQ(j2["workers"], 2);
+  EXPECT_EQ(j2["tasks"], 2);
+  EXPECT_FALSE(j2["interrupted"].get<bool>());
+  for (const char* key : {"pass2_base", "pass2_ttt", "correct_inputs_base", "correct_inputs_ttt"})
+    EXPECT_EQ(j1[key], j2[key]) << key;
+  for (const char* name : {"recolor_all-0", "flip_rows-0"}) {
+    EXPECT_EQ(occurrences(two.err, std::string("] ") + name + ": "), 1u) << name << " not evaluated once:\n" << two.err;
+    const auto a = nlohmann::json::parse(slurp(fs::path(path("eval_one")) / "tasks" / (std::string(name) + ".json")));
+    const auto b = nlohmann::json::parse(slurp(fs::path(path("eval_two")) / "tasks" / (std::string(name) + ".json")));
+    EXPECT_EQ(a["base"], b["base"]) << name;
+    EXPECT_EQ(a["ttt"], b["ttt"]) << name;
+  }
+  EXPECT_FALSE(fs::exists(fs::path(path("eval_two")) / "claims"));
+  // Run again: every record is reused, no worker evaluates anything, same summary.
+  const auto again = run_cli_split(two_command);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(occurrences(again.err, "TTT "), 0u) << again.err;
+  const auto j3 = nlohmann::json::parse(again.output);
+  EXPECT_EQ(j3["seconds_per_task"], j2["seconds_per_task"]);
+  EXPECT_EQ(j3["pass2_ttt"], j2["pass2_ttt"]);
+  // A rank of a group started elsewhere does not remove records of other settings (other ranks may be
+  // writing them): it refuses, naming the folder; a plain run with other settings starts over.
+  const auto rank = run_shell("RANK=0 WORLD_SIZE=2 " + cli_command(two_command + " --seed 3") + " 2>&1");
+  EXPECT_EQ(rank.exit_code, 1) << rank.output;
+  EXPECT_TRUE(contains(rank.output, "other settings")) << rank.output;
+  const auto reseeded = run_cli_split(two_command + " --seed 3");
+  ASSERT_EQ(reseeded.exit_code, 0) << reseeded.err;
+  EXPECT_EQ(occurrences(reseeded.err, "TTT "), 2u) << reseeded.err;
+}
+
 // --rank-by likelihood re-ranks the vote's candidates: the details list them with their scores, the eval says
 // which ranking it used and how many right grids were produced at all (never more than the inputs), and a
 // ranking that does not exist is refused by name.
@@ -191,6 +239,7 @@ TEST_F(ArcModelCli, TttSavesAdaptersSkipsDoneTasksAndPredictUsesThem) {
   const auto split = run_cli("arc ttt --tasks " + tasks() + " --model " + model() + " --out " + path("ttt2") + fast_training() +
                              " --nproc 2");
   ASSERT_EQ(split.exit_code, 0) << split.output;
+  EXPECT_TRUE(contains(split.output, "2 tasks: 2 trained, 0 already done, 0 failed")) << split.output;
   for (const char* name : {"recolor_all-0", "flip_rows-0"})
     EXPECT_TRUE(fs::exists(fs::path(path("ttt2")) / "adapters" / (std::string(name) + ".safetensors"))) << name;
   const auto sub = path("submission.json");
@@ -230,6 +279,44 @@ TEST_F(ArcModelCli, TttKilledMidRunResumesWithoutRedoingFinishedTasks) {
   // Every adapter is whole (a kill during a write can only leave a hidden ".ttt-*" temporary behind).
   for (const auto& e : fs::directory_iterator(fs::path(out) / "adapters"))
     if (e.path().filename().string()[0] != '.') EXPECT_EQ(e.path().extension(), ".safetensors") << e.path();
+}
+
+// arc predict keeps a record per task in OUT.tasks/ until the submission is written: killed after its first
+// task, it predicts only the other one when run again; two local workers write the same submission as one
+// process; and the records folder is gone once the submission is complete.
+TEST_F(ArcModelCli, PredictResumesAfterAKillAndSharesTheTasksAmongLocalWorkers) {
+  const auto whole = path("predict_whole.json");
+  const auto one = run_cli("arc predict --tasks " + tasks() + " --model " + model() + " --out " + whole + fast() + " --json");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_FALSE(fs::exists(whole + ".tasks"));
+  const auto expected = nlohmann::json::parse(slurp(whole));
+  ASSERT_EQ(expected.size(), 2u);
+
+  const auto killed = path("predict_killed.json");
+  const auto command = "arc predict --tasks " + tasks() + " --model " + model() + " --out " + killed + fast() + " --json";
+  const auto records = killed + ".tasks";
+  const auto script = "(" + cli_command(command) + " >/dev/null 2>&1 & pid=$!; for i in $(seq 1 600); do [ -n \"$(ls " +
+                      records + "/*-0.json 2>/dev/null)\" ] && break; sleep 0.05; done; kill -9 $pid; wait $pid; exit 0)";
+  ASSERT_EQ(run_shell(script).exit_code, 0);
+  ASSERT_FALSE(fs::exists(killed)) << "a killed prediction wrote a submission";
+  std::size_t kept = 0;
+  for (const auto& e : fs::directory_iterator(records))
+    if (e.path().extension() == ".json" && e.path().filename() != "settings.json") kept += 1;
+  ASSERT_GE(kept, 1u);
+  const auto again = run_cli(command);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(occurrences(again.output, "\"event\":\"task\""), 2 - kept) << again.output;
+  EXPECT_EQ(nlohmann::json::parse(slurp(killed)), expected);
+  EXPECT_FALSE(fs::exists(records));
+
+  const auto shared = path("predict_shared.json");
+  const auto two = run_cli_split("arc predict --tasks " + tasks() + " --model " + model() + " --out " + shared + fast() +
+                                 " --nproc 2 --json");
+  ASSERT_EQ(two.exit_code, 0) << two.output << two.err;
+  EXPECT_EQ(occurrences(two.output, "\"event\":\"task\""), 2u) << two.output;  // each task once
+  EXPECT_EQ(occurrences(two.output, "\"event\":\"done\""), 1u) << two.output;  // one summary, the launcher's
+  EXPECT_EQ(nlohmann::json::parse(slurp(shared)), expected);
+  EXPECT_FALSE(fs::exists(shared + ".tasks"));
 }
 
 TEST_F(ArcModelCli, BadTasksModelsAndContextsGiveClearErrors) {
