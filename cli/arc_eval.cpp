@@ -15,7 +15,6 @@
 
 #include "arc_model_options.h"
 #include "commands.h"
-#include "local_launch.h"
 #include "task_share.h"
 #include "ttt/arc/grid_json.h"
 #include "ttt/arc/report.h"
@@ -98,19 +97,10 @@ std::optional<TaskRecord> read_record(const std::string& path, bool need_ttt) {
   }
 }
 
-// The evaluation's folder: per-task records under OUT/tasks, reused only by the same evaluation (its settings
-// are part of the folder: other settings remove the records), and the claims of local workers.
-struct EvalFolder {
-  fs::path records, claims;
-  std::string record_path(const arc::Task& task) const {
-    return (records / (task_file_stem(task.id) + ".json")).string();
-  }
-};
-
-EvalFolder prepare_folder(const EvalFlags& f) {
-  EvalFolder folder{fs::path(f.out) / "tasks", fs::path(f.out) / "claims"};
-  settle_record_settings(folder.records, fs::path(f.out) / "settings.json", arc_model_settings(f.model), "arc eval");
-  return folder;
+// Per-task records under OUT/tasks; the settings that wrote them in OUT/settings.json.
+TaskRecordFolder eval_folder(const EvalFlags& f) {
+  return open_record_folder(fs::path(f.out) / "tasks", fs::path(f.out) / "settings.json", arc_model_settings(f.model),
+                            "arc eval");
 }
 
 // Predicts one task with the base model and, unless --no-ttt, after training its adapter; writes its record.
@@ -163,17 +153,17 @@ bool right_answer(const std::string& task_id, const std::vector<arc::Attempts>& 
 
 // Evaluates this process's share of the tasks that have no record yet (every task when it runs alone),
 // with a progress line per task on stderr. Returns whether it was interrupted.
-bool evaluate_tasks(const EvalFlags& f, const EvalFolder& folder, const std::vector<arc::Task>& tasks,
+bool evaluate_tasks(const EvalFlags& f, const TaskRecordFolder& folder, const std::vector<arc::Task>& tasks,
                     const arc::Solutions& solutions) {
   const auto options = solve_options(f.model);
   auto model = load_arc_model_flag(f.model);
   models::LoraAdapters adapters;
   if (!f.no_ttt) adapters.attach(model, options.lora, options.lora_seed);
-  TaskShare share(folder.claims);
+  TaskShare share(folder.claims());
   TaskEta eta(share.expected(tasks.size()));
   for (std::size_t i = 0; i < tasks.size() && !interrupt_requested(); ++i) {
     const auto& task = tasks[i];
-    const auto record_path = folder.record_path(task);
+    const auto record_path = folder.record_path(task.id);
     auto record = read_record(record_path, !f.no_ttt);
     if (!record) {
       if (!share.take(i, task_file_stem(task.id))) continue;
@@ -196,7 +186,7 @@ bool evaluate_tasks(const EvalFlags& f, const EvalFolder& folder, const std::vec
 // Scores every task that has a record (all of them unless the run was interrupted; a rank's own share and
 // whatever other ranks finished when it ran on a list split elsewhere), writes the
 // submissions and reports, runs the search when asked, and prints the summary.
-int summarize(const EvalFlags& f, const EvalFolder& folder, const std::vector<arc::Task>& tasks,
+int summarize(const EvalFlags& f, const TaskRecordFolder& folder, const std::vector<arc::Task>& tasks,
               const arc::Solutions& solutions, bool interrupted, int workers, double wall_seconds) {
   arc::Submission base_submission, ttt_submission;
   double base_seconds = 0, ttt_seconds = 0;
@@ -204,7 +194,7 @@ int summarize(const EvalFlags& f, const EvalFolder& folder, const std::vector<ar
   std::vector<arc::Task> done;
   arc::Solutions done_solutions;
   for (const auto& task : tasks) {
-    const auto record = read_record(folder.record_path(task), !f.no_ttt);
+    const auto record = read_record(folder.record_path(task.id), !f.no_ttt);
     if (!record) continue;
     done.push_back(task);
     done_solutions[task.id] = solutions.at(task.id);
@@ -315,22 +305,19 @@ int run_eval(const EvalFlags& f) {
   const auto start = std::chrono::steady_clock::now();
   const auto tasks = load_arc_tasks_flag(f.tasks, f.model.max_tasks);
   const auto solutions = arc::solutions_from_tasks(tasks, f.tasks);  // every test output must be known
-  const auto folder = prepare_folder(f);
+  const auto folder = eval_folder(f);
   const int workers = task_worker_count(f.nproc, f.model.threads, tasks.size());
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   if (workers > 1) {
     load_arc_model_flag(f.model);  // a missing or corrupt model is one error here, not one per worker
-    TaskShare::clear_claims(folder.claims);
-    const int code = launch_local_workers(workers);
-    TaskShare::clear_claims(folder.claims);
+    const int code = launch_task_workers(folder.claims(), workers);
     if (code != 0 && code != 130) return code;  // the failing worker said why
     return summarize(f, folder, tasks, solutions, code == 130, workers, elapsed());
   }
   install_graceful_interrupt();
   const bool interrupted = evaluate_tasks(f, folder, tasks, solutions);
   if (is_local_worker()) return interrupted ? 130 : 0;  // the launcher summarises
-  const auto [rank, world] = task_worker();
-  return summarize(f, folder, tasks, solutions, interrupted, world, elapsed());
+  return summarize(f, folder, tasks, solutions, interrupted, task_worker().second, elapsed());
 }
 
 }  // namespace
@@ -350,10 +337,7 @@ void register_arc_eval(CLI::App& arc) {
   cmd->add_option("--search-time-limit", f->search_options.time_limit_s, "Program search: seconds per task")
       ->check(CLI::Range(0.01, 86400.0))
       ->capture_default_str();
-  cmd->add_option("--nproc", f->nproc,
-                  "Local worker processes sharing the tasks (default: one per core, at most 8, unless --threads is "
-                  "given)")
-      ->check(CLI::Range(1, 256));
+  add_nproc_option(cmd, f->nproc);
   cmd->add_flag("--json", f->json, "Print one JSON object with the scores");
   cmd->callback([f] {
     const int code = run_eval(*f);

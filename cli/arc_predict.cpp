@@ -12,7 +12,6 @@
 
 #include "arc_model_options.h"
 #include "commands.h"
-#include "local_launch.h"
 #include "task_share.h"
 #include "ttt/arc/grid_json.h"
 #include "ttt/util/atomic_file.h"
@@ -36,13 +35,6 @@ struct PredictFlags {
 // An unfinished prediction keeps one record per task in OUT.tasks/ (attempts, mode, the task's details),
 // so a crashed or interrupted run, or the workers of --nproc, continue where they are; the folder is removed
 // once the submission is written. Records are reused only by a prediction with the same settings.
-struct PredictFolder {
-  fs::path records, claims;
-  std::string record_path(const arc::Task& task) const {
-    return (records / (task_file_stem(task.id) + ".json")).string();
-  }
-};
-
 nlohmann::json predict_settings(const PredictFlags& f) {
   auto settings = arc_model_settings(f.model);
   settings["adapters"] = f.adapters;
@@ -51,14 +43,13 @@ nlohmann::json predict_settings(const PredictFlags& f) {
   return settings;
 }
 
-PredictFolder prepare_folder(const PredictFlags& f) {
+TaskRecordFolder predict_folder(const PredictFlags& f) {
   const fs::path records = f.out + ".tasks";
-  settle_record_settings(records, records / "settings.json", predict_settings(f), "arc predict");
-  return {records, records / "claims"};
+  return open_record_folder(records, records / "settings.json", predict_settings(f), "arc predict");
 }
 
 // After an error: a records folder with nothing to resume from is not left behind.
-void remove_if_no_records(const PredictFolder& folder) {
+void remove_if_no_records(const TaskRecordFolder& folder) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder.records, ec))
     if (entry.is_regular_file() && entry.path().filename() != "settings.json") return;
@@ -109,16 +100,16 @@ std::optional<TaskRecord> read_record(const std::string& path, bool need_details
 
 // Predicts this process's share of the tasks that have no record yet, writing each record. Returns whether
 // it was interrupted.
-bool predict_tasks(const PredictFlags& f, const PredictFolder& folder, const std::vector<arc::Task>& tasks,
+bool predict_tasks(const PredictFlags& f, const TaskRecordFolder& folder, const std::vector<arc::Task>& tasks,
                    models::CausalLM& model) {
   const auto options = solve_options(f.model);
   models::LoraAdapters adapters;
   if (!f.no_ttt) adapters.attach(model, options.lora, options.lora_seed);
-  TaskShare share(folder.claims);
+  TaskShare share(folder.claims());
   TaskEta eta(share.expected(tasks.size()));
   for (std::size_t i = 0; i < tasks.size() && !interrupt_requested(); ++i) {
     const auto& task = tasks[i];
-    const auto record_path = folder.record_path(task);
+    const auto record_path = folder.record_path(task.id);
     if (read_record(record_path, !f.details.empty())) {
       if (share.whole()) eta.skipped();
       continue;
@@ -175,13 +166,13 @@ bool predict_tasks(const PredictFlags& f, const PredictFolder& folder, const std
 }
 
 // The submission (and details) from the records once every task has one; then the records go.
-int write_submission(const PredictFlags& f, const PredictFolder& folder, const std::vector<arc::Task>& tasks,
+int write_submission(const PredictFlags& f, const TaskRecordFolder& folder, const std::vector<arc::Task>& tasks,
                      bool interrupted) {
   arc::Submission submission;
   nlohmann::json details = nlohmann::json::object();
   std::size_t missing = 0;
   for (const auto& task : tasks) {
-    const auto record = read_record(folder.record_path(task), !f.details.empty());
+    const auto record = read_record(folder.record_path(task.id), !f.details.empty());
     if (!record) {
       missing += 1;
       continue;
@@ -224,11 +215,9 @@ int run_predict(const PredictFlags& f) {
     TTT_CHECK(fs::is_directory(f.adapters), "[arc predict] --adapters ", f.adapters, ": not a folder");
   const int workers = task_worker_count(f.nproc, f.model.threads, tasks.size());
   auto model = load_arc_model_flag(f.model);  // a missing or corrupt model: one error, before any folder
-  const auto folder = prepare_folder(f);
+  const auto folder = predict_folder(f);
   if (workers > 1) {
-    TaskShare::clear_claims(folder.claims);
-    const int code = launch_local_workers(workers);
-    TaskShare::clear_claims(folder.claims);
+    const int code = launch_task_workers(folder.claims(), workers);
     if (code != 0 && code != 130) return code;  // the failing worker said why
     return write_submission(f, folder, tasks, code == 130);
   }
@@ -240,7 +229,9 @@ int run_predict(const PredictFlags& f) {
     remove_if_no_records(folder);
     throw;
   }
-  if (std::getenv("WORLD_SIZE") != nullptr) return interrupted ? 130 : 0;  // a worker or rank: records only
+  // A worker or rank writes records only: the launcher, or a last run without RANK/WORLD_SIZE, writes the
+  // submission once every task has one.
+  if (std::getenv("WORLD_SIZE") != nullptr) return interrupted ? 130 : 0;
   return write_submission(f, folder, tasks, interrupted);
 }
 
@@ -255,10 +246,7 @@ void register_arc_predict(CLI::App& arc) {
   cmd->add_flag("--no-ttt", f->no_ttt, "Predict with the base model alone");
   cmd->add_option("--details", f->details, "Also write every query's prediction (JSON)");
   add_arc_model_flags(cmd, f->model, true, true);
-  cmd->add_option("--nproc", f->nproc,
-                  "Local worker processes sharing the tasks (default: one per core, at most 8, unless --threads is "
-                  "given)")
-      ->check(CLI::Range(1, 256));
+  add_nproc_option(cmd, f->nproc);
   cmd->add_flag("--json", f->json, "One JSON object per task, then a summary");
   cmd->callback([f] {
     const int code = run_predict(*f);

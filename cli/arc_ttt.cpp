@@ -11,7 +11,6 @@
 
 #include "arc_model_options.h"
 #include "commands.h"
-#include "local_launch.h"
 #include "task_share.h"
 #include "ttt/util/atomic_file.h"
 #include "ttt/util/error.h"
@@ -66,10 +65,9 @@ void print_summary(const TttFlags& f, const TttCounts& c) {
                 (fs::path(f.out) / "adapters").c_str());
 }
 
-int run_ttt(const TttFlags& f) {
+int run_ttt(const TttFlags& f, const std::vector<arc::Task>& tasks) {
   const auto options = solve_options(f.model);
   auto model = load_arc_model_flag(f.model);
-  const auto tasks = load_arc_tasks_flag(f.tasks, f.model.max_tasks);
   const auto adapters_dir = fs::path(f.out) / "adapters", reports_dir = fs::path(f.out) / "reports";
   fs::create_directories(adapters_dir);
   fs::create_directories(reports_dir);
@@ -158,11 +156,8 @@ std::size_t tasks_done(const TttFlags& f, const std::vector<arc::Task>& tasks) {
 // Several local workers share the list; the summary counts what they wrote.
 int launch_ttt_workers(const TttFlags& f, const std::vector<arc::Task>& tasks, int workers) {
   load_arc_model_flag(f.model);  // a missing or corrupt model is one error here, not one per worker
-  const auto claims = fs::path(f.out) / "claims";
   const auto before = tasks_done(f, tasks);
-  TaskShare::clear_claims(claims);
-  const int code = launch_local_workers(workers);
-  TaskShare::clear_claims(claims);
+  const int code = launch_task_workers(fs::path(f.out) / "claims", workers);
   if (code != 0 && code != 130) return code;  // the failing worker said why
   const bool interrupted = code == 130;
   const auto after = tasks_done(f, tasks);
@@ -181,15 +176,12 @@ void register_arc_ttt(CLI::App& arc) {
   cmd->add_option("--tasks", f->tasks, "Task file, folder of task files, or Kaggle challenges file")->required();
   cmd->add_option("--out", f->out, "Output folder: adapters/<task>.safetensors, reports/<task>.json")->required();
   add_arc_model_flags(cmd, f->model, true, false);
-  cmd->add_option("--nproc", f->nproc,
-                  "Local worker processes sharing the tasks (default: one per core, at most 8, unless --threads is "
-                  "given)")
-      ->check(CLI::Range(1, 256));
+  add_nproc_option(cmd, f->nproc);
   cmd->add_flag("--json", f->json, "One JSON object per task, then a summary");
   cmd->callback([f] {
     const auto tasks = load_arc_tasks_flag(f->tasks, f->model.max_tasks);
     const int workers = task_worker_count(f->nproc, f->model.threads, tasks.size());
-    const int code = workers > 1 ? launch_ttt_workers(*f, tasks, workers) : run_ttt(*f);
+    const int code = workers > 1 ? launch_ttt_workers(*f, tasks, workers) : run_ttt(*f, tasks);
     if (code != 0) throw CLI::RuntimeError(code);
   });
 }

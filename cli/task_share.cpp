@@ -30,10 +30,14 @@ int task_worker_count(int requested, int threads, std::size_t tasks) {
 
 bool is_local_worker() { return std::getenv(kLocalWorkerVariable) != nullptr; }
 
-void settle_record_settings(const fs::path& records, const fs::path& settings_path, const nlohmann::json& settings,
-                            const std::string& command) {
+std::string TaskRecordFolder::record_path(const std::string& task_id) const {
+  return (records / (task_file_stem(task_id) + ".json")).string();
+}
+
+TaskRecordFolder open_record_folder(const fs::path& records, const fs::path& settings_path,
+                                    const nlohmann::json& settings, const std::string& command) {
   fs::create_directories(records);
-  if (is_local_worker()) return;
+  if (is_local_worker()) return {records};
   if (fs::exists(settings_path)) {
     const auto before = nlohmann::json::parse(read_file(settings_path.string(), command + " settings"), nullptr, false);
     if (before != settings) {
@@ -46,6 +50,31 @@ void settle_record_settings(const fs::path& records, const fs::path& settings_pa
     }
   }
   write_file_atomic(settings_path.string(), settings.dump(2) + "\n");
+  return {records};
+}
+
+void add_nproc_option(CLI::App* cmd, int& nproc) {
+  cmd->add_option("--nproc", nproc,
+                  "Local worker processes sharing the tasks (default: one per core, at most 8, unless --threads is "
+                  "given)")
+      ->check(CLI::Range(1, 256));
+}
+
+namespace {
+
+void clear_claims(const fs::path& claims) {
+  std::error_code ec;
+  fs::remove_all(claims, ec);
+  TTT_CHECK(!ec, "[arc] cannot clear the task claims in ", claims.string(), ": ", ec.message());
+}
+
+}  // namespace
+
+int launch_task_workers(const fs::path& claims, int workers) {
+  clear_claims(claims);
+  const int code = launch_local_workers(workers);
+  clear_claims(claims);
+  return code;
 }
 
 TaskShare::TaskShare(fs::path claims) : claims_(std::move(claims)) {
@@ -70,12 +99,6 @@ bool TaskShare::take(std::size_t index, const std::string& stem) {
 std::size_t TaskShare::expected(std::size_t tasks) const {
   const auto w = static_cast<std::size_t>(world_);
   return (tasks + w - 1) / w;
-}
-
-void TaskShare::clear_claims(const fs::path& claims) {
-  std::error_code ec;
-  fs::remove_all(claims, ec);
-  TTT_CHECK(!ec, "[arc] cannot clear the task claims in ", claims.string(), ": ", ec.message());
 }
 
 }  // namespace ttt::cli

@@ -144,7 +144,7 @@ TEST_F(ArcModelCli, EvalSharesTheTasksAmongLocalWorkersAndMatchesOneProcess) {
     EXPECT_EQ(a["base"], b["base"]) << name;
     EXPECT_EQ(a["ttt"], b["ttt"]) << name;
   }
-  EXPECT_FALSE(fs::exists(fs::path(path("eval_two")) / "claims"));
+  EXPECT_FALSE(fs::exists(fs::path(path("eval_two")) / "tasks" / "claims"));
   // Run again: every record is reused, no worker evaluates anything, same summary.
   const auto again = run_cli_split(two_command);
   ASSERT_EQ(again.exit_code, 0) << again.err;
@@ -317,6 +317,21 @@ TEST_F(ArcModelCli, PredictResumesAfterAKillAndSharesTheTasksAmongLocalWorkers) 
   EXPECT_EQ(occurrences(two.output, "\"event\":\"done\""), 1u) << two.output;  // one summary, the launcher's
   EXPECT_EQ(nlohmann::json::parse(slurp(shared)), expected);
   EXPECT_FALSE(fs::exists(shared + ".tasks"));
+
+  // Ranks of a group started elsewhere (RANK/WORLD_SIZE) each predict their fixed share and write records only;
+  // a last plain run writes the submission from them without predicting anything.
+  const auto ranked = path("predict_ranked.json");
+  const auto rank_command = "arc predict --tasks " + tasks() + " --model " + model() + " --out " + ranked + fast() + " --json";
+  for (const char* rank : {"0", "1"}) {
+    const auto r = run_shell(std::string("RANK=") + rank + " WORLD_SIZE=2 " + cli_command(rank_command));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(occurrences(r.output, "\"event\":\"task\""), 1u) << r.output;
+    EXPECT_FALSE(fs::exists(ranked)) << "a rank wrote the submission";
+  }
+  const auto assembled = run_cli(rank_command);
+  ASSERT_EQ(assembled.exit_code, 0) << assembled.output;
+  EXPECT_EQ(occurrences(assembled.output, "\"event\":\"task\""), 0u) << assembled.output;
+  EXPECT_EQ(nlohmann::json::parse(slurp(ranked)), expected);
 }
 
 TEST_F(ArcModelCli, BadTasksModelsAndContextsGiveClearErrors) {
