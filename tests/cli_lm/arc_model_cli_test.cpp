@@ -334,6 +334,30 @@ TEST_F(ArcModelCli, PredictResumesAfterAKillAndSharesTheTasksAmongLocalWorkers) 
   EXPECT_EQ(nlohmann::json::parse(slurp(ranked)), expected);
 }
 
+// Ctrl-C: the task under way is finished and recorded, the rest is left, no submission is written, and the
+// message says how to finish; the same command then predicts only what is left.
+TEST_F(ArcModelCli, PredictInterruptedWritesNoSubmissionAndSaysHowToFinish) {
+  const auto three = path("three_tasks");
+  const auto g = run_cli("arc generate --families recolor_all,flip_rows,flip_columns --per-family 1 --min-side 3 "
+                         "--max-side 4 --demos 3-3 --seed 5 --out " + three);
+  ASSERT_EQ(g.exit_code, 0) << g.output;
+  const auto out = path("predict_interrupted.json");
+  const auto command = "arc predict --tasks " + three + " --model " + model() + " --out " + out + fast();
+  // SIGINT as soon as the first task's record exists (the second task is then under way).
+  const auto script = "set -m; " + cli_command(command) + " > " + out + ".log 2>&1 & pid=$!; for i in $(seq 1 600); do " +
+                      "[ -n \"$(ls " + out + ".tasks/*-0.json 2>/dev/null)\" ] && break; sleep 0.05; done; " +
+                      "kill -INT $pid; wait $pid; echo \"exit=$?\"";
+  const auto r = run_shell(script);
+  EXPECT_TRUE(contains(r.output, "exit=130")) << r.output << slurp(out + ".log");
+  EXPECT_FALSE(fs::exists(out)) << "an interrupted prediction wrote a submission";
+  EXPECT_TRUE(contains(slurp(out + ".log"), "run the same command again")) << slurp(out + ".log");
+  const auto again = run_cli(command);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_LT(occurrences(again.output, "] "), 3u) << "tasks predicted before the interrupt were predicted again:\n"
+                                                 << again.output;
+  EXPECT_EQ(nlohmann::json::parse(slurp(out)).size(), 3u);
+}
+
 TEST_F(ArcModelCli, BadTasksModelsAndContextsGiveClearErrors) {
   // A malformed task file.
   fs::create_directories(path("bad"));
